@@ -1,0 +1,1 @@
+"""kube-controller-manager: one controller per module, run together by `manager`."""

@@ -1,0 +1,132 @@
+"""The node lifecycle controller and its taint-based eviction.
+
+It knows a node is alive only by its Lease in kube-node-lease: when the renewals stop
+for longer than the node monitor grace period, the node's conditions turn Unknown, it is
+tainted unreachable (NoExecute), and the pods on it are deleted once their toleration of
+that taint runs out. The grace period counts from when this controller last *saw* a
+renewal, so a controller that just started gives every node a full grace period.
+"""
+from __future__ import annotations
+
+from orchestrator.models import Lease, Node, Pod, Revision
+from orchestrator.scheduler.plugins.taint_toleration import tolerates
+from orchestrator.store.kinds import KINDS
+from orchestrator.store.serialize import format_time, parse_time, to_dict
+
+from .base import Context, Controller
+
+NOT_READY = "node.kubernetes.io/not-ready"
+UNREACHABLE = "node.kubernetes.io/unreachable"
+CONDITION_TAINT = {"False": NOT_READY, "Unknown": UNREACHABLE}
+
+
+class NodeLifecycleController(Controller):
+    name = "node-lifecycle"
+    component = "node-controller"
+    watches = ("Node", "Lease")
+
+    def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
+        if entry.kind == "Lease":
+            return [f"/{entry.name}"] if entry.namespace == "kube-node-lease" else []
+        return [f"/{entry.name}"]
+
+    def all_keys(self, ctx: Context) -> list[str]:
+        return [f"/{name}" for name in Node.objects.filter(cluster=ctx.cluster).values_list("name", flat=True)]
+
+    def sync(self, ctx: Context, key: str) -> float | None:
+        name = key.lstrip("/")
+        row = ctx.batch.row("Node", "", name)
+        if row is None:
+            ctx.memory.pop(name, None)
+            return None
+        seen = ctx.memory.setdefault(name, {})
+        lease = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).first()
+        renew = lease.spec.get("renewTime") if lease else None
+        if "probe" not in seen or seen.get("renew") != renew:
+            seen.update(renew=renew, probe=ctx.now)
+        node = to_dict(KINDS["Node"], row)
+        grace = ctx.profile.node_monitor_grace
+        silent_for = ctx.now - seen["probe"]
+        if silent_for > grace and row.ready != "Unknown":
+            self._mark_unknown(ctx, node)
+        node = to_dict(KINDS["Node"], ctx.batch.row("Node", "", name))
+        self._reconcile_taints(ctx, node)
+        node = to_dict(KINDS["Node"], ctx.batch.row("Node", "", name))
+        waits = [ctx.profile.node_monitor_period]
+        evict_in = self._evict(ctx, node)
+        if evict_in is not None:
+            waits.append(evict_in)
+        return min(waits)
+
+    def _mark_unknown(self, ctx: Context, node: dict) -> None:
+        now = format_time(ctx.batch.now)
+        conditions = node.setdefault("status", {}).setdefault("conditions", [])
+        for cond in conditions:
+            if cond.get("status") == "Unknown":
+                continue
+            cond.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.", lastTransitionTime=now)
+        ctx.batch.update_status("Node", node)
+        ctx.batch.event(node, "NodeNotReady", f"Node {node['metadata']['name']} status is now: NodeNotReady", component="node-controller")
+        for pod in Pod.objects.filter(cluster=ctx.cluster, node_name=node["metadata"]["name"], deletion_timestamp__isnull=True):
+            obj = to_dict(KINDS["Pod"], pod)
+            changed = False
+            for cond in obj["status"].get("conditions") or []:
+                if cond.get("type") == "Ready" and cond.get("status") != "False":
+                    cond.update(status="False", lastTransitionTime=now)
+                    changed = True
+            if changed:
+                ctx.batch.update_status("Pod", obj)
+                ctx.batch.event(obj, "NodeNotReady", "Node is not ready", type="Warning", component="node-controller")
+
+    def _reconcile_taints(self, ctx: Context, node: dict) -> None:
+        ready = next((c for c in node.get("status", {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+        status = ready.get("status") if ready else "Unknown"
+        wanted_key = CONDITION_TAINT.get(status)
+        taints = list(node["spec"].get("taints") or [])
+        kept = [t for t in taints if t.get("key") not in (NOT_READY, UNREACHABLE) or t.get("key") == wanted_key]
+        if wanted_key:
+            for effect in ("NoSchedule", "NoExecute"):
+                if not any(t.get("key") == wanted_key and t.get("effect") == effect for t in kept):
+                    taint = {"key": wanted_key, "effect": effect}
+                    if effect == "NoExecute":
+                        taint["timeAdded"] = format_time(ctx.batch.now)
+                    kept.append(taint)
+        if kept != taints:
+            node["spec"]["taints"] = kept
+            if not kept:
+                node["spec"].pop("taints")
+            ctx.batch.update("Node", node)
+
+    def _evict(self, ctx: Context, node: dict) -> float | None:
+        """Delete pods that do not tolerate the node's NoExecute taints (any longer)."""
+        taints = [t for t in node["spec"].get("taints") or [] if t.get("effect") == "NoExecute"]
+        if not taints:
+            return None
+        waits = []
+        for pod in Pod.objects.filter(cluster=ctx.cluster, node_name=node["metadata"]["name"], deletion_timestamp__isnull=True):
+            deadline = eviction_time(pod.spec.get("tolerations") or [], taints, ctx.now)
+            if deadline is None:
+                continue
+            if deadline <= ctx.now:
+                obj = to_dict(KINDS["Pod"], pod)
+                ctx.batch.event(obj, "TaintManagerEviction", f"Marking for deletion Pod {pod.namespace}/{pod.name}", component="taint-eviction-controller")
+                ctx.batch.delete("Pod", pod.namespace, pod.name)
+            else:
+                waits.append(deadline - ctx.now)
+        return min(waits) if waits else None
+
+
+def eviction_time(tolerations: list[dict], taints: list[dict], now: float) -> float | None:
+    """Return when a pod with `tolerations` must leave a node with NoExecute `taints`
+    (now, if one is not tolerated at all), or None when it may stay for good."""
+    times = []
+    for taint in taints:
+        matching = [t for t in tolerations if tolerates(t, taint)]
+        if not matching:
+            return now
+        seconds = [t["tolerationSeconds"] for t in matching if t.get("tolerationSeconds") is not None]
+        if len(seconds) < len(matching):
+            continue  # a toleration without a limit: tolerated for good
+        added = parse_time(taint.get("timeAdded"))
+        times.append((added.timestamp() if added else now) + max(min(seconds), 0))
+    return min(times) if times else None

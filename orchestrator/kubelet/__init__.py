@@ -1,0 +1,1 @@
+"""The kubelet of each simulated node, and its container runtime."""

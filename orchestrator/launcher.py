@@ -1,0 +1,32 @@
+"""Which components run in which process, and starting and stopping them."""
+from __future__ import annotations
+
+from orchestrator.controlplane.runner import Runner
+from orchestrator.controllers.manager import ControllerManager
+from orchestrator.nodes.agents import NodeAgents
+from orchestrator.scheduler.scheduler import Scheduler
+from orchestrator.store.compactor import Compactor
+
+
+def control_plane_runners(clusters: list[str] | None = None) -> list[Runner]:
+    """kube-scheduler and kube-controller-manager each in their own loop, plus etcd's compactor."""
+    return [
+        Runner([Scheduler()], clusters=clusters),
+        Runner([ControllerManager()], clusters=clusters),
+        Runner([Compactor()], clusters=clusters),
+    ]
+
+
+def node_runners(clusters: list[str] | None = None) -> list[Runner]:
+    return [Runner([NodeAgents()], clusters=clusters)]
+
+
+def start(runners: list[Runner]) -> list[Runner]:
+    for runner in runners:
+        runner.start()
+    return runners
+
+
+def stop(runners: list[Runner]) -> None:
+    for runner in runners:
+        runner.stop()

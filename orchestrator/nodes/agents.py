@@ -1,0 +1,55 @@
+"""The node agents of every powered machine of a cluster, as one component.
+
+A machine that is off runs nothing: no heartbeats, no pod updates, no proxy table. The
+control plane learns about it only through the heartbeats that stop.
+"""
+from __future__ import annotations
+
+from orchestrator.controlplane import clock
+from orchestrator.controlplane.profiles import profile_for
+from orchestrator.controlplane.runner import Component
+from orchestrator.kubelet.kubelet import Kubelet
+from orchestrator.models import Cluster, Machine
+from orchestrator.proxy.kube_proxy import KubeProxy
+from orchestrator.store import watch
+from orchestrator.store.errors import Gone
+from orchestrator.store.services import Batch
+
+
+class NodeAgents(Component):
+    name = "node-agents"
+    leader_elect = True  # one process runs a cluster's machines
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.proxy = KubeProxy()
+
+    def reset(self, cluster_id: int) -> None:
+        super().reset(cluster_id)
+        self.proxy.forget(cluster_id)
+
+    def tick(self, cluster: Cluster) -> float | None:
+        state = self.state(cluster)
+        machines = list(Machine.objects.filter(cluster=cluster, powered=True))
+        wait = None
+        if machines:
+            with Batch(cluster, component="kubelet") as batch:
+                batch.lock()
+                kubelet = Kubelet(batch=batch, now=clock.sim_seconds(cluster), profile=profile_for(cluster.profile), memory=state.setdefault("kubelet", {}))
+                wait = kubelet.run(machines)
+        self.proxy.sync(cluster, [m.name for m in machines], self._services_changed(cluster, state))
+        return wait
+
+    @staticmethod
+    def _services_changed(cluster: Cluster, state: dict) -> bool:
+        if "last" not in state:
+            state["last"] = watch.current_revision(cluster)
+            return True
+        try:
+            entries = watch.changes_since(cluster=cluster, revision=state["last"], kinds=("Service", "Endpoints"))
+        except Gone:
+            state["last"] = watch.current_revision(cluster)
+            return True
+        if entries:
+            state["last"] = entries[-1].revision
+        return bool(entries)

@@ -1,0 +1,1 @@
+"""kube-proxy: each node's table of Service virtual IPs to ready endpoints."""

@@ -1,0 +1,249 @@
+"""A small scheduling framework modelled on kube-scheduler's.
+
+One scheduling cycle runs every filter plugin against every node, scores the
+nodes that pass with every score plugin, normalizes each plugin's scores to
+0..MAX_NODE_SCORE, weights and sums them, and picks the highest total.  When
+no node passes, the result carries the FailedScheduling message worded as
+kube-scheduler words it.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Protocol
+
+from orchestrator.quantity import (
+    parse_cpu_millis,
+    parse_memory_bytes,
+    parse_quantity,
+    pod_requests,
+)
+
+MAX_NODE_SCORE = 100
+DEFAULT_MAX_PODS = 110
+NO_NODES_MESSAGE = "no nodes available to schedule pods"
+NO_NODES_AVAILABLE_FORMAT = "0/{} nodes are available"
+
+CycleState = dict
+
+
+class Code(enum.Enum):
+    SUCCESS = "Success"
+    UNSCHEDULABLE = "Unschedulable"
+    # Preemption could not help: evicting pods never fixes e.g. a taint.
+    UNSCHEDULABLE_AND_UNRESOLVABLE = "UnschedulableAndUnresolvable"
+
+
+@dataclass
+class Status:
+    code: Code
+    reasons: list[str] = field(default_factory=list)
+    plugin: str = ""
+
+    @classmethod
+    def success(cls) -> Status:
+        """Return a successful status."""
+        return cls(Code.SUCCESS)
+
+    @classmethod
+    def unschedulable(cls, *reasons: str) -> Status:
+        """Return a status that preemption might resolve (e.g. resources)."""
+        return cls(Code.UNSCHEDULABLE, list(reasons))
+
+    @classmethod
+    def unresolvable(cls, *reasons: str) -> Status:
+        """Return a status that preemption cannot resolve (e.g. taints, labels)."""
+        return cls(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, list(reasons))
+
+    def is_success(self) -> bool:
+        """Tell whether the plugin let the pod through."""
+        return self.code is Code.SUCCESS
+
+
+def workload_key(pod: dict) -> str | None:
+    """Return the uid of the pod's controller ownerReference, else None."""
+    for ref in (pod.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get("uid") or None
+    return None
+
+
+def is_terminal(pod: dict) -> bool:
+    """Tell whether a pod has finished and no longer holds node resources."""
+    return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+
+
+@dataclass
+class NodeInfo:
+    name: str
+    node: dict
+    requested_cpu_m: int = 0
+    requested_memory: int = 0
+    pod_count: int = 0
+    workload_pods: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_node(cls, node: dict, pods: Iterable[dict] = ()) -> NodeInfo:
+        """Build the NodeInfo of a node from the pods bound to it, skipping finished ones."""
+        info = cls(name=(node.get("metadata") or {}).get("name", ""), node=node)
+        for pod in pods:
+            if not is_terminal(pod):
+                info.add_pod(pod)
+        return info
+
+    def _allocatable(self, resource: str) -> Any:
+        # Allocatable is what the scheduler uses; a node that only reports
+        # capacity (hand-written test nodes) falls back to it.
+        status = self.node.get("status") or {}
+        for section in ("allocatable", "capacity"):
+            value = (status.get(section) or {}).get(resource)
+            if value is not None:
+                return value
+        return None
+
+    @property
+    def allocatable_cpu_m(self) -> int:
+        value = self._allocatable("cpu")
+        return 0 if value is None else parse_cpu_millis(value)
+
+    @property
+    def allocatable_memory(self) -> int:
+        value = self._allocatable("memory")
+        return 0 if value is None else parse_memory_bytes(value)
+
+    @property
+    def allocatable_pods(self) -> int:
+        value = self._allocatable("pods")
+        return DEFAULT_MAX_PODS if value is None else math.ceil(parse_quantity(value))
+
+    def add_pod(self, pod: dict) -> None:
+        """Account a pod bound to this node: its requests, the pod count and its workload."""
+        cpu, memory = pod_requests(pod.get("spec") or {})
+        self.requested_cpu_m += cpu
+        self.requested_memory += memory
+        self.pod_count += 1
+        key = workload_key(pod)
+        if key is not None:
+            self.workload_pods[key] = self.workload_pods.get(key, 0) + 1
+
+
+class FilterPlugin(Protocol):
+    name: str
+
+    def filter(self, state: CycleState, pod: dict, node_info: NodeInfo) -> Status: ...
+
+
+class ScorePlugin(Protocol):
+    """A score plugin; it may also define normalize_scores(state, pod, scores)
+    to rescale the raw scores in place, and a ``weight`` (default 1)."""
+
+    name: str
+
+    def score(self, state: CycleState, pod: dict, node_info: NodeInfo) -> int: ...
+
+
+@dataclass
+class NodeResult:
+    node: str
+    feasible: bool
+    rejected_by: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    scores: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+@dataclass
+class ScheduleResult:
+    node_name: str | None
+    message: str
+    nodes: list[NodeResult] = field(default_factory=list)
+
+
+def default_normalize_score(scores: dict[str, int], reverse: bool = False) -> None:
+    """Scale scores in place from 0..max(scores) to 0..MAX_NODE_SCORE, optionally reversed.
+
+    Mirrors kube-scheduler's DefaultNormalizeScore, including its integer division
+    and the all-zero case (all 0, or all MAX_NODE_SCORE when reversed).
+    """
+    highest = max(scores.values(), default=0)
+    for node, score in scores.items():
+        scaled = MAX_NODE_SCORE * score // highest if highest else 0
+        scores[node] = MAX_NODE_SCORE - scaled if reverse else scaled
+
+
+def failure_message(num_nodes: int, results: Iterable[NodeResult]) -> str:
+    """Word a FailedScheduling message: a sorted histogram of every node's reasons."""
+    if num_nodes == 0:
+        return NO_NODES_MESSAGE
+    histogram = Counter(reason for result in results for reason in result.reasons)
+    # Sorted as plain strings like sortReasonsHistogram, so "10 x" sorts before "2 y".
+    parts = sorted(f"{count} {reason}" for reason, count in histogram.items())
+    message = NO_NODES_AVAILABLE_FORMAT.format(num_nodes) + ":"
+    if parts:
+        message += " " + ", ".join(parts) + "."
+    return message
+
+
+def _run_filters(
+    filters: list[Any], state: CycleState, pod: dict, info: NodeInfo
+) -> NodeResult:
+    """Run filters in order on one node and record the first rejection."""
+    for plugin in filters:
+        status = plugin.filter(state, pod, info)
+        if not status.is_success():
+            status.plugin = status.plugin or plugin.name
+            return NodeResult(
+                node=info.name,
+                feasible=False,
+                rejected_by=status.plugin,
+                reasons=list(status.reasons),
+            )
+    return NodeResult(node=info.name, feasible=True)
+
+
+def schedule_one(
+    pod: dict, node_infos: list[NodeInfo], plugins: list | None = None
+) -> ScheduleResult:
+    """Pick a node for the pod, recording every node's filter and score outcome."""
+    if plugins is None:
+        # Imported here because the registry imports the plugins, which import us.
+        from orchestrator.scheduler.registry import default_plugins
+
+        plugins = default_plugins()
+    if not node_infos:
+        return ScheduleResult(node_name=None, message=NO_NODES_MESSAGE, nodes=[])
+
+    state: CycleState = {}
+    filters = [p for p in plugins if hasattr(p, "filter")]
+    scorers = [p for p in plugins if hasattr(p, "score")]
+
+    # Every node is filtered (kube-scheduler may stop early on big clusters) so
+    # each one can say why it was rejected.
+    results = [_run_filters(filters, state, pod, info) for info in node_infos]
+    feasible = [
+        (info, result) for info, result in zip(node_infos, results) if result.feasible
+    ]
+    if not feasible:
+        return ScheduleResult(
+            node_name=None,
+            message=failure_message(len(node_infos), results),
+            nodes=results,
+        )
+
+    for plugin in scorers:
+        scores = {info.name: plugin.score(state, pod, info) for info, _ in feasible}
+        normalize = getattr(plugin, "normalize_scores", None)
+        if normalize is not None:
+            normalize(state, pod, scores)
+        weight = getattr(plugin, "weight", 1)
+        for info, result in feasible:
+            result.scores[plugin.name] = scores[info.name] * weight
+    for _, result in feasible:
+        result.total = sum(result.scores.values())
+
+    # kube-scheduler breaks ties at random; by name keeps runs repeatable.
+    best = min(feasible, key=lambda pair: (-pair[1].total, pair[0].name))
+    return ScheduleResult(node_name=best[0].name, message="", nodes=results)

@@ -1,0 +1,135 @@
+"""kube-scheduler: bind each pending pod to the best node, or say why none fits.
+
+Each pass takes the pods that wait for a node, builds one snapshot of the nodes and
+what is already placed on them, and runs the framework for each pod in turn (updating
+the snapshot as pods are placed), all in one batch. A pod that fits nowhere gets a
+FailedScheduling event and is retried when nodes or pods change, or after a back-off.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db.models import Count, Sum
+
+from orchestrator.controlplane import clock
+from orchestrator.controlplane.runner import Component
+from orchestrator.models import Cluster, Node, Pod, SchedulingRecord
+from orchestrator.store import watch
+from orchestrator.store.errors import Gone, StoreError, Unavailable
+from orchestrator.store.kinds import KINDS
+from orchestrator.store.serialize import format_time, to_dict
+from orchestrator.store.services import Batch
+
+from .framework import NodeInfo, schedule_one
+from .registry import default_plugins
+
+BATCH = 200  # pods per pass
+RETRY_MIN, RETRY_MAX = 1.0, 60.0  # back-off (simulated seconds) for unschedulable pods
+
+
+def node_snapshot(cluster: Cluster) -> list[NodeInfo]:
+    """Build NodeInfos from the store: each node with the requests of the pods bound to it."""
+    infos = {row.name: NodeInfo(name=row.name, node=to_dict(KINDS["Node"], row)) for row in Node.objects.filter(cluster=cluster).order_by("name")}
+    placed = (
+        Pod.objects.filter(cluster=cluster)
+        .exclude(node_name="")
+        .exclude(phase__in=("Succeeded", "Failed"))
+        .values("node_name", "owner_uid")
+        .annotate(cpu=Sum("cpu_request_m"), memory=Sum("memory_request"), count=Count("id"))
+    )
+    for row in placed:
+        info = infos.get(row["node_name"])
+        if info is None:
+            continue
+        info.requested_cpu_m += row["cpu"] or 0
+        info.requested_memory += row["memory"] or 0
+        info.pod_count += row["count"]
+        if row["owner_uid"]:
+            info.workload_pods[row["owner_uid"]] = info.workload_pods.get(row["owner_uid"], 0) + row["count"]
+    return list(infos.values())
+
+
+class Scheduler(Component):
+    name = "kube-scheduler"
+    switch = "kube-scheduler"
+    leader_elect = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plugins = default_plugins()
+
+    def tick(self, cluster: Cluster) -> float | None:
+        state = self.state(cluster)
+        now = clock.sim_seconds(cluster)
+        if not state:
+            state.update(last=watch.current_revision(cluster), backoff={})
+        backoff: dict[str, tuple[float, float]] = state["backoff"]
+        if self._cluster_changed(cluster, state):
+            for uid, (_, delay) in list(backoff.items()):
+                backoff[uid] = (0.0, delay)  # a change may make room: try again now
+        pending = list(
+            Pod.objects.filter(cluster=cluster, node_name="", deletion_timestamp__isnull=True, phase="Pending")
+            .order_by("creation_timestamp", "id")[: BATCH * 5]
+        )
+        live = {str(p.uid) for p in pending}
+        for uid in list(backoff):
+            if uid not in live:
+                del backoff[uid]
+        due = [p for p in pending if backoff.get(str(p.uid), (0.0, 0.0))[0] <= now and (p.spec.get("schedulerName") or "default-scheduler") == "default-scheduler"][:BATCH]
+        if due:
+            self._schedule(cluster, due, backoff, now)
+        waits = [at - now for at, _ in backoff.values() if at > now]
+        return min(waits) if waits else None
+
+    def _cluster_changed(self, cluster: Cluster, state: dict) -> bool:
+        """Return whether nodes changed or pods went away since the last pass."""
+        try:
+            entries = watch.changes_since(cluster=cluster, revision=state["last"], kinds=("Node", "Pod"))
+        except Gone:
+            state["last"] = watch.current_revision(cluster)
+            return True
+        if entries:
+            state["last"] = entries[-1].revision
+        return any(e.kind == "Node" or e.event_type == "DELETED" or (e.object.get("metadata") or {}).get("deletionTimestamp") for e in entries)
+
+    def _schedule(self, cluster: Cluster, pods: list[Pod], backoff: dict, now: float) -> None:
+        infos = node_snapshot(cluster)
+        by_name = {info.name: info for info in infos}
+        with Batch(cluster, component="default-scheduler") as batch:
+            batch.lock()
+            for row in pods:
+                pod = to_dict(KINDS["Pod"], row)
+                result = schedule_one(pod, infos, self.plugins)
+                record = {
+                    "namespace": row.namespace, "name": row.name, "cluster": cluster,
+                    "node_name": result.node_name or "", "message": result.message,
+                    "nodes": [asdict(n) for n in result.nodes], "attempted_at": now,
+                }
+                try:
+                    with batch.savepoint():
+                        if result.node_name:
+                            bound = batch.bind(row.namespace, row.name, result.node_name, uid=str(row.uid))
+                            by_name[result.node_name].add_pod(bound)
+                            batch.event(bound, "Scheduled", f"Successfully assigned {row.namespace}/{row.name} to {result.node_name}")
+                            backoff.pop(str(row.uid), None)
+                        else:
+                            self._unschedulable(batch, pod, result.message)
+                            _, delay = backoff.get(str(row.uid), (0.0, RETRY_MIN / 2))
+                            delay = min(delay * 2, RETRY_MAX)
+                            backoff[str(row.uid)] = (now + delay, delay)
+                        SchedulingRecord.objects.update_or_create(pod_uid=str(row.uid), defaults=record)
+                except Unavailable:
+                    raise
+                except StoreError:
+                    continue  # the pod changed under us; the next pass sees it afresh
+
+    @staticmethod
+    def _unschedulable(batch: Batch, pod: dict, message: str) -> None:
+        status = pod.setdefault("status", {})
+        conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        previous = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"), {})
+        condition = {"type": "PodScheduled", "status": "False", "lastProbeTime": None, "reason": "Unschedulable", "message": message}
+        condition["lastTransitionTime"] = previous.get("lastTransitionTime") if previous.get("status") == "False" else format_time(batch.now)
+        status["conditions"] = [condition, *conditions]
+        batch.update_status("Pod", pod)
+        batch.event(pod, "FailedScheduling", message, type="Warning")

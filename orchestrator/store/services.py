@@ -1,0 +1,494 @@
+"""The one way to write cluster objects.
+
+Every write happens inside a `Batch`: one transaction that takes the cluster's next
+revisions, saves the objects, appends one revision-log row per write, and after commit
+wakes the watchers. A control loop opens one batch per tick, so a thousand heartbeats
+cost one transaction, not a thousand.
+"""
+from __future__ import annotations
+
+import copy
+import random
+import sys
+from contextlib import contextmanager
+import uuid as uuidlib
+from datetime import timedelta
+
+from django.db import transaction
+
+from orchestrator import quantity
+from orchestrator.controlplane import clock
+from orchestrator.controlplane.profiles import profile_for
+from orchestrator.models import Cluster, Event, Namespace, Revision
+
+from . import notify
+from .defaults import apply_defaults
+from .errors import AlreadyExists, BadRequest, Conflict, FieldErrors, Forbidden, Invalid, NotFound, Unavailable
+from .kinds import KINDS, KindInfo
+from .serialize import fill_row, format_time, to_dict
+from .validation import validate_object
+
+NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+POD_MUTABLE_SPEC = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds")
+
+
+def resource_name(info: KindInfo) -> str:
+    """Return how kube-apiserver names the resource in messages: `pods`, `deployments.apps`."""
+    return f"{info.plural}.{info.group}" if info.group else info.plural
+
+
+def not_found(info: KindInfo, name: str) -> NotFound:
+    return NotFound(f'{resource_name(info)} "{name}" not found', kind=info.plural, name=name, group=info.group)
+
+
+class Batch:
+    """One transaction of writes to one cluster.
+
+    Use as a context manager. `component` names the writer (for events' source).
+    """
+
+    def __init__(self, cluster: Cluster, *, component: str = "", manager: str = ""):
+        self.cluster = cluster
+        self.component = component
+        self.manager = manager or component
+        self._atomic = None
+        self._locked = False
+        self._revision = 0
+        self._log: list[Revision] = []
+        self._event_cache: dict[tuple, object] = {}
+
+    # -- transaction ---------------------------------------------------------------
+    def __enter__(self) -> "Batch":
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is None and self._log:
+                Revision.objects.bulk_create(self._log)
+                Cluster.objects.filter(pk=self.cluster.pk).update(revision=self._revision)
+                self.cluster.revision = self._revision
+                cluster_id, revision = self.cluster.pk, self._revision
+                transaction.on_commit(lambda: notify.revision_committed(cluster_id, revision))
+        except BaseException:
+            self._atomic.__exit__(*sys.exc_info())
+            raise
+        return bool(self._atomic.__exit__(exc_type, exc, tb))
+
+    @contextmanager
+    def savepoint(self):
+        """Undo this block's writes alone if it raises, keeping the rest of the batch."""
+        self.lock()
+        mark = (len(self._log), self._revision, dict(self._event_cache))
+        sid = transaction.savepoint()
+        try:
+            yield
+        except BaseException:
+            transaction.savepoint_rollback(sid)
+            del self._log[mark[0]:]
+            self._revision, self._event_cache = mark[1], mark[2]
+            raise
+        transaction.savepoint_commit(sid)
+
+    def lock(self) -> None:
+        """Take the cluster's write lock and check that etcd and the API server are up."""
+        if self._locked:
+            return
+        row = Cluster.objects.select_for_update().get(pk=self.cluster.pk)
+        for component in ("etcd", "kube-apiserver"):
+            if not row.component_running(component):
+                raise Unavailable(f"{component} is stopped: the API is unavailable", retry_after=1)
+        self.cluster.components = row.components
+        self.cluster.clock_paused = row.clock_paused
+        self.cluster.clock_speed = row.clock_speed
+        self.cluster.clock_sim_anchor = row.clock_sim_anchor
+        self.cluster.clock_wall_anchor = row.clock_wall_anchor
+        self.cluster.allocations = row.allocations
+        self._revision = row.revision
+        self._locked = True
+        self.now = clock.sim_now(self.cluster)
+
+    @property
+    def profile(self):
+        return profile_for(self.cluster.profile)
+
+    def _record(self, info: KindInfo, row, event_type: str) -> dict:
+        self._revision += 1
+        row.resource_version = self._revision
+        if event_type == Revision.DELETED:
+            obj = to_dict(info, row)
+            row.delete()
+        else:
+            row.save()
+            obj = to_dict(info, row)
+        self._log.append(
+            Revision(
+                cluster_id=self.cluster.pk,
+                revision=self._revision,
+                kind=info.kind,
+                namespace=row.namespace,
+                name=row.name,
+                uid=str(row.uid),
+                owner_uid=row.owner_uid,
+                event_type=event_type,
+                object=obj,
+            )
+        )
+        return obj
+
+    # -- reads inside the transaction -------------------------------------------------
+    def row(self, kind: str, namespace: str, name: str):
+        info = KINDS[kind]
+        return info.model.objects.filter(cluster=self.cluster, namespace=namespace if info.namespaced else "", name=name).first()
+
+    # -- writes ---------------------------------------------------------------------
+    def create(self, kind: str, obj: dict, *, dry_run: bool = False) -> dict:
+        """Create `obj`; refuse an invalid, duplicate or misplaced object."""
+        self.lock()
+        info = KINDS[kind]
+        obj = copy.deepcopy(obj)
+        if not isinstance(obj.get("metadata"), dict):
+            obj["metadata"] = {}
+        meta = obj["metadata"]
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = meta["generateName"] + "".join(random.choice(NAME_CHARS) for _ in range(5))
+        name = meta.get("name") or ""
+        if info.namespaced:
+            meta["namespace"] = meta.get("namespace") or "default"
+            self._check_namespace_open(meta["namespace"], info, name)
+        else:
+            meta.pop("namespace", None)
+        apply_defaults(kind, obj, toleration_seconds=self.profile.default_toleration_seconds)
+        self._admit_create(info, obj)
+        validate_object(kind, obj, namespaced=info.namespaced).raise_if_any(kind, name, info.group)
+        if self.row(kind, meta.get("namespace", ""), name) is not None:
+            raise AlreadyExists(f'{resource_name(info)} "{name}" already exists', kind=info.plural, name=name, group=info.group)
+        row = info.model(cluster=self.cluster, namespace=meta.get("namespace", ""), name=name)
+        fill_row(info, row, obj)
+        row.creation_timestamp = self.now.replace(microsecond=0)
+        row.generation = 1
+        self._set_columns(info, row)
+        if dry_run:
+            row.resource_version = self._revision
+            return to_dict(info, row)
+        return self._record(info, row, Revision.ADDED)
+
+    def update(self, kind: str, obj: dict, *, subresource: str = "", dry_run: bool = False) -> dict:
+        """Replace an object (or its status) with `obj`; 409 when obj's resourceVersion is stale."""
+        self.lock()
+        info = KINDS[kind]
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = meta.get("name") or ""
+        namespace = (meta.get("namespace") or "default") if info.namespaced else ""
+        row = self.row(kind, namespace, name)
+        if row is None:
+            raise not_found(info, name)
+        rv = meta.get("resourceVersion")
+        if rv not in (None, "") and str(rv) != str(row.resource_version):
+            raise Conflict(
+                f'Operation cannot be fulfilled on {resource_name(info)} "{name}": the object has been modified; '
+                "please apply your changes to the latest version and try again",
+                kind=info.plural, name=name, group=info.group,
+            )
+        if meta.get("uid") and str(meta["uid"]) != str(row.uid):
+            raise Conflict(
+                f"Precondition failed: UID in precondition: {meta['uid']}, UID in object meta: {row.uid}",
+                kind=info.plural, name=name, group=info.group,
+            )
+        old = to_dict(info, row)
+        new = copy.deepcopy(obj)
+        if subresource == "status":
+            merged = copy.deepcopy(old)
+            merged["status"] = new.get("status") or {}
+            new = merged
+        else:
+            if info.status_subresource:
+                new["status"] = old.get("status", {})
+            new_meta = new.setdefault("metadata", {})
+            for key in ("name", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion"):
+                if key in old["metadata"]:
+                    new_meta[key] = old["metadata"][key]
+                else:
+                    new_meta.pop(key, None)
+            if info.namespaced:
+                new_meta["namespace"] = namespace
+            apply_defaults(kind, new, toleration_seconds=self.profile.default_toleration_seconds)
+            self._check_immutable(info, old, new)
+        validate_object(kind, new, namespaced=info.namespaced).raise_if_any(kind, name, info.group)
+        if _comparable(new) == _comparable(old):
+            return old
+        if info.tracks_generation and new.get("spec") != old.get("spec"):
+            row.generation += 1
+        fill_row(info, row, new)
+        self._set_columns(info, row)
+        if dry_run:
+            return to_dict(info, row)
+        if row.deletion_timestamp is not None and not row.finalizers and not (kind == "Pod" and row.node_name and (row.deletion_grace_period_seconds or 0) > 0):
+            if not (kind == "Namespace" and row.spec.get("finalizers")):
+                return self._record(info, row, Revision.DELETED)
+        return self._record(info, row, Revision.MODIFIED)
+
+    def bind(self, namespace: str, name: str, node_name: str, *, uid: str = "") -> dict:
+        """Bind a pending pod to a node (the pods/binding subresource)."""
+        self.lock()
+        info = KINDS["Pod"]
+        row = self.row("Pod", namespace, name)
+        if row is None or (uid and str(row.uid) != uid):
+            raise not_found(info, name)
+        if row.node_name:
+            raise Conflict(f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is already assigned to node "{row.node_name}"', kind="pods", name=name)
+        if row.deletion_timestamp is not None:
+            raise Conflict(f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is being deleted, cannot be assigned to a host', kind="pods", name=name)
+        row.spec = {**row.spec, "nodeName": node_name}
+        conditions = [c for c in row.status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        conditions.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": format_time(self.now)})
+        row.status = {**row.status, "conditions": conditions}
+        self._set_columns(info, row)
+        return self._record(info, row, Revision.MODIFIED)
+
+    def update_status(self, kind: str, obj: dict) -> dict:
+        return self.update(kind, obj, subresource="status")
+
+    def delete(
+        self,
+        kind: str,
+        namespace: str,
+        name: str,
+        *,
+        grace_period_seconds: int | None = None,
+        propagation: str | None = None,
+        preconditions: dict | None = None,
+        dry_run: bool = False,
+    ) -> dict:
+        """Delete an object as kube-apiserver does: gracefully for running pods, through
+        finalizers when it has any, and per the propagation policy for its dependents.
+        Return the object as it stands after the call (DELETED or marked for deletion)."""
+        self.lock()
+        info = KINDS[kind]
+        row = self.row(kind, namespace, name)
+        if row is None:
+            raise not_found(info, name)
+        preconditions = preconditions or {}
+        if preconditions.get("uid") and str(preconditions["uid"]) != str(row.uid):
+            raise Conflict(f"Precondition failed: UID in precondition: {preconditions['uid']}, UID in object meta: {row.uid}", kind=info.plural, name=name, group=info.group)
+        if preconditions.get("resourceVersion") and str(preconditions["resourceVersion"]) != str(row.resource_version):
+            raise Conflict(f"Precondition failed: ResourceVersion in precondition: {preconditions['resourceVersion']}, ResourceVersion in object meta: {row.resource_version}", kind=info.plural, name=name, group=info.group)
+        if propagation not in (None, "Background", "Foreground", "Orphan"):
+            raise BadRequest(f'propagationPolicy "{propagation}" is not supported: supported values: "Background", "Foreground", "Orphan"')
+        if grace_period_seconds is not None and grace_period_seconds < 0:
+            raise Invalid(f'{kind} "{name}" is invalid: gracePeriodSeconds: Invalid value: {grace_period_seconds}: must be greater than or equal to 0', kind=info.plural, name=name, causes=[])
+        if dry_run:
+            return to_dict(info, row)
+        changed = False
+        if propagation in ("Foreground", "Orphan"):
+            finalizer = "foregroundDeletion" if propagation == "Foreground" else "orphan"
+            if finalizer not in row.finalizers:
+                row.finalizers = [f for f in row.finalizers if f not in ("foregroundDeletion", "orphan")] + [finalizer]
+                changed = True
+        if kind == "Namespace":
+            if row.deletion_timestamp is None:
+                row.deletion_timestamp = self.now
+                row.status = {**row.status, "phase": "Terminating"}
+                return self._record(info, row, Revision.MODIFIED)
+            return to_dict(info, row)
+        if kind == "Pod" and row.node_name and row.phase not in ("Succeeded", "Failed"):
+            grace = row.spec.get("terminationGracePeriodSeconds", 30) if grace_period_seconds is None else grace_period_seconds
+            if grace > 0 or row.finalizers:
+                current = row.deletion_grace_period_seconds
+                if row.deletion_timestamp is None or (current is not None and grace < current):
+                    row.deletion_timestamp = self.now + timedelta(seconds=grace)
+                    row.deletion_grace_period_seconds = grace
+                    if grace == 0 and not row.finalizers:
+                        return self._record(info, row, Revision.DELETED)
+                    return self._record(info, row, Revision.MODIFIED)
+                if changed:
+                    return self._record(info, row, Revision.MODIFIED)
+                return to_dict(info, row)
+        if row.finalizers:
+            if row.deletion_timestamp is None:
+                row.deletion_timestamp = self.now
+                row.deletion_grace_period_seconds = 0
+                changed = True
+            return self._record(info, row, Revision.MODIFIED) if changed else to_dict(info, row)
+        if row.deletion_timestamp is None:
+            row.deletion_timestamp = self.now
+            row.deletion_grace_period_seconds = 0
+        return self._record(info, row, Revision.DELETED)
+
+    def event(
+        self,
+        involved: dict,
+        reason: str,
+        message: str,
+        *,
+        type: str = "Normal",
+        component: str = "",
+        host: str = "",
+        field_path: str = "",
+    ) -> None:
+        """Record an Event about `involved`; a repeat of the same event bumps its count."""
+        self.lock()
+        meta = involved.get("metadata", {})
+        namespace = meta.get("namespace") or "default"
+        component = component or self.component
+        key = (meta.get("uid"), reason, message, component)
+        now = self.now
+        row = self._event_cache.get(key)
+        if row is None:
+            row = (
+                Event.objects.filter(cluster=self.cluster, namespace=namespace, involved_uid=str(meta.get("uid", "")), reason=reason)
+                .order_by("-id")
+                .first()
+            )
+            if row is not None and (row.extra.get("message") != message or (row.extra.get("source") or {}).get("component") != component):
+                row = None
+        if row is not None:
+            row.extra = {**row.extra, "count": int(row.extra.get("count", 1)) + 1, "lastTimestamp": format_time(now)}
+            self._event_cache[key] = row
+            self._record(KINDS["Event"], row, Revision.MODIFIED)
+            return
+        if namespace != "default" and not Namespace.objects.filter(cluster=self.cluster, name=namespace).exists():
+            return
+        name = f"{meta.get('name', 'unknown')}.{uuidlib.uuid4().hex[:16]}"
+        involved_ref = {
+            "kind": involved.get("kind"),
+            "namespace": meta.get("namespace"),
+            "name": meta.get("name"),
+            "uid": meta.get("uid"),
+            "apiVersion": involved.get("apiVersion"),
+            "resourceVersion": meta.get("resourceVersion"),
+        }
+        if field_path:
+            involved_ref["fieldPath"] = field_path
+        row = Event(
+            cluster=self.cluster,
+            namespace=namespace,
+            name=name,
+            creation_timestamp=now.replace(microsecond=0),
+            involved_kind=involved.get("kind", ""),
+            involved_name=meta.get("name", ""),
+            involved_uid=str(meta.get("uid", "")),
+            reason=reason,
+            extra={
+                "involvedObject": {k: v for k, v in involved_ref.items() if v not in (None, "")},
+                "reason": reason,
+                "message": message,
+                "source": {"component": component, **({"host": host} if host else {})},
+                "firstTimestamp": format_time(now),
+                "lastTimestamp": format_time(now),
+                "count": 1,
+                "type": type,
+                "eventTime": None,
+                "reportingComponent": component,
+                "reportingInstance": host,
+            },
+        )
+        self._event_cache[key] = row
+        self._record(KINDS["Event"], row, Revision.ADDED)
+
+    # -- admission ------------------------------------------------------------------
+    def _check_namespace_open(self, namespace: str, info: KindInfo, name: str) -> None:
+        ns = Namespace.objects.filter(cluster=self.cluster, name=namespace).first()
+        if ns is None:
+            raise NotFound(f'namespaces "{namespace}" not found', kind="namespaces", name=namespace)
+        if ns.deletion_timestamp is not None:
+            raise Forbidden(
+                f'{resource_name(info)} "{name}" is forbidden: unable to create new content in namespace '
+                f"{namespace} because it is being terminated",
+                kind=info.plural, name=name, group=info.group,
+            )
+
+    def _admit_create(self, info: KindInfo, obj: dict) -> None:
+        if info.kind == "Pod":
+            obj["status"] = {"phase": "Pending", "qosClass": obj.get("status", {}).get("qosClass", "BestEffort")}
+        elif info.kind in ("Deployment", "ReplicaSet"):
+            obj["status"] = {}
+        elif info.kind == "Service":
+            spec = obj.setdefault("spec", {})
+            if spec.get("type") != "ExternalName" and not spec.get("clusterIP"):
+                spec["clusterIP"] = self._allocate_service_ip()
+                spec["clusterIPs"] = [spec["clusterIP"]]
+            elif spec.get("clusterIP"):
+                spec.setdefault("clusterIPs", [spec["clusterIP"]])
+
+    def _allocate_service_ip(self) -> str:
+        allocations = dict(self.cluster.allocations)
+        counter = int(allocations.get("service_ip", 1)) + 1
+        allocations["service_ip"] = counter
+        Cluster.objects.filter(pk=self.cluster.pk).update(allocations=allocations)
+        self.cluster.allocations = allocations
+        return f"10.96.{counter // 256 % 256}.{counter % 256}"
+
+    def _check_immutable(self, info: KindInfo, old: dict, new: dict) -> None:
+        errs = FieldErrors()
+        if info.kind == "Pod":
+            old_spec, new_spec = copy.deepcopy(old.get("spec", {})), copy.deepcopy(new.get("spec", {}))
+            for spec in (old_spec, new_spec):
+                for key in POD_MUTABLE_SPEC:
+                    spec.pop(key, None)
+                for group in ("containers", "initContainers"):
+                    for container in spec.get(group) or []:
+                        if isinstance(container, dict):
+                            container.pop("image", None)
+            if old_spec != new_spec:
+                errs.add("spec", "Forbidden: pod updates may not change fields other than `spec.containers[*].image`, "
+                         "`spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions "
+                         "to existing tolerations) or `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it "
+                         "was previously negative)", "FieldValueForbidden")
+        elif info.kind in ("Deployment", "ReplicaSet"):
+            if (old.get("spec") or {}).get("selector") != (new.get("spec") or {}).get("selector"):
+                errs.add("spec.selector", f"Invalid value: {new.get('spec', {}).get('selector')}: field is immutable")
+        elif info.kind == "Service":
+            old_ip, new_ip = old.get("spec", {}).get("clusterIP"), (new.get("spec") or {}).get("clusterIP")
+            if new_ip in (None, ""):
+                new.setdefault("spec", {})["clusterIP"] = old_ip
+                new["spec"]["clusterIPs"] = old.get("spec", {}).get("clusterIPs")
+            elif new_ip != old_ip:
+                errs.add("spec.clusterIPs[0]", f'Invalid value: []string{{"{new_ip}"}}: may not change once set')
+        errs.raise_if_any(info.kind, new["metadata"].get("name", ""), info.group)
+
+    @staticmethod
+    def _set_columns(info: KindInfo, row) -> None:
+        if info.kind == "Pod":
+            row.node_name = row.spec.get("nodeName") or ""
+            row.phase = row.status.get("phase") or "Pending"
+            row.cpu_request_m, row.memory_request = quantity.pod_requests(row.spec)
+        elif info.kind == "Node":
+            row.unschedulable = bool(row.spec.get("unschedulable"))
+            ready = next((c for c in row.status.get("conditions") or [] if c.get("type") == "Ready"), None)
+            row.ready = (ready or {}).get("status", "Unknown")
+        elif info.kind == "Event":
+            involved = row.extra.get("involvedObject") or {}
+            row.involved_kind = involved.get("kind", "")
+            row.involved_name = involved.get("name", "")
+            row.involved_uid = str(involved.get("uid", ""))
+            row.reason = row.extra.get("reason", "")
+
+
+def _comparable(obj: dict) -> dict:
+    """Return obj without the fields an update never changes by itself."""
+    obj = copy.deepcopy(obj)
+    meta = obj.get("metadata", {})
+    for key in ("resourceVersion", "managedFields"):
+        meta.pop(key, None)
+    return obj
+
+
+def batch(cluster: Cluster, *, component: str = "") -> Batch:
+    return Batch(cluster, component=component)
+
+
+def object_create(*, cluster: Cluster, kind: str, obj: dict, component: str = "") -> dict:
+    with Batch(cluster, component=component) as b:
+        return b.create(kind, obj)
+
+
+def object_update(*, cluster: Cluster, kind: str, obj: dict, subresource: str = "") -> dict:
+    with Batch(cluster) as b:
+        return b.update(kind, obj, subresource=subresource)
+
+
+def object_delete(*, cluster: Cluster, kind: str, namespace: str, name: str, **options) -> dict:
+    with Batch(cluster) as b:
+        return b.delete(kind, namespace, name, **options)
