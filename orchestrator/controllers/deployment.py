@@ -98,6 +98,7 @@ class DeploymentController(Controller):
             new_rs = self._create_new(ctx, d, old)
         else:
             self._ensure_revision(ctx, d, new_rs, old)
+        self._annotate_revision(ctx, d, new_rs)
         if (spec.get("strategy") or {}).get("type") == "Recreate":
             self._recreate(ctx, d, new_rs, old)
         else:
@@ -181,6 +182,18 @@ class DeploymentController(Controller):
             obj["metadata"]["annotations"] = annotations
             ctx.batch.update("ReplicaSet", obj)
             new_rs.refresh_from_db()
+
+    @staticmethod
+    def _annotate_revision(ctx: Context, d: dict, new_rs: ReplicaSet) -> None:
+        """Carry the new ReplicaSet's revision on the Deployment, as `rollout history` reads it."""
+        revision = new_rs.annotations.get(REVISION)
+        annotations = d["metadata"].setdefault("annotations", {})
+        if revision and annotations.get(REVISION) != revision:
+            annotations[REVISION] = revision
+            status = d.get("status")
+            updated = ctx.batch.update("Deployment", d)
+            d["metadata"] = updated["metadata"]
+            d["status"] = status
 
     def _scale(self, ctx: Context, d: dict, rs: ReplicaSet, replicas: int) -> None:
         current = int(rs.spec.get("replicas", 0))

@@ -11,3 +11,46 @@ def test_deployment_of_six_spreads_over_three_workers_and_runs(cluster, sim):
     sim.run_until(lambda: len(running_pods(cluster, "web")) == 6, within=30, what="6 running pods")
     spread = Counter(p.node_name for p in running_pods(cluster, "web"))
     assert spread == {"worker-1": 2, "worker-2": 2, "worker-3": 2}
+
+
+def test_killed_worker_is_noticed_tainted_and_its_pods_replaced(cluster, sim):
+    sim.run_until(lambda: nodes_ready(cluster), within=10, what="four Ready nodes")
+    create_deployment(cluster, replicas=6)
+    sim.run_until(lambda: len(running_pods(cluster, "web")) == 6, within=30, what="6 running pods")
+    victim = Machine.objects.get(cluster=cluster, name="worker-2")
+    doomed = {p.name for p in running_pods(cluster, "web") if p.node_name == "worker-2"}
+    assert doomed
+    machine_power(machine=victim, on=False)
+
+    sim.run_until(lambda: Node.objects.get(cluster=cluster, name="worker-2").ready == "Unknown", within=15, what="worker-2 Unknown")
+    sim.run_until(
+        lambda: any(t["key"] == "node.kubernetes.io/unreachable" and t["effect"] == "NoExecute" for t in Node.objects.get(cluster=cluster, name="worker-2").spec.get("taints") or []),
+        within=2, what="unreachable NoExecute taint",
+    )
+    sim.run_until(
+        lambda: all(Pod.objects.get(cluster=cluster, name=n).deletion_timestamp is not None for n in doomed),
+        within=15, what="pods on worker-2 evicted",
+    )
+    sim.run_until(
+        lambda: len([p for p in running_pods(cluster, "web") if p.node_name != "worker-2"]) == 6,
+        within=30, what="6 replacements running elsewhere",
+    )
+    # The evicted pods stay Terminating while their node is unreachable, as in Kubernetes.
+    assert {p.name for p in Pod.objects.filter(cluster=cluster, node_name="worker-2")} == doomed
+
+
+def test_restored_worker_becomes_ready_and_leaves_no_duplicates(cluster, sim):
+    sim.run_until(lambda: nodes_ready(cluster), within=10, what="four Ready nodes")
+    create_deployment(cluster, replicas=6)
+    sim.run_until(lambda: len(running_pods(cluster, "web")) == 6, within=30, what="6 running pods")
+    victim = Machine.objects.get(cluster=cluster, name="worker-1")
+    machine_power(machine=victim, on=False)
+    sim.run_until(lambda: len([p for p in running_pods(cluster, "web") if p.node_name != "worker-1"]) == 6, within=60, what="recovery")
+
+    machine_power(machine=Machine.objects.get(pk=victim.pk), on=True)
+    sim.run_until(lambda: nodes_ready(cluster), within=15, what="worker-1 Ready again")
+    sim.run_until(lambda: not Pod.objects.filter(cluster=cluster, node_name="worker-1").exists(), within=15, what="stale pods cleaned up")
+    sim.run_until(lambda: not Node.objects.get(cluster=cluster, name="worker-1").spec.get("taints"), within=5, what="taints removed")
+    sim.settle(5)
+    assert len(live_pods(cluster, "web")) == 6
+    assert len(running_pods(cluster, "web")) == 6
