@@ -79,7 +79,8 @@ class GarbageCollector(Controller):
             for dep_kind, row in _dependents(ctx, uid):
                 waiting = True
                 if row.deletion_timestamp is None:
-                    ctx.batch.delete(dep_kind, row.namespace, row.name, propagation="Foreground")
+                    has_own = any(True for _ in _dependents(ctx, str(row.uid)))
+                    ctx.batch.delete(dep_kind, row.namespace, row.name, propagation="Foreground" if has_own else "Background")
             if waiting:
                 return 1.0
             self._drop_finalizer(ctx, kind, owner, "foregroundDeletion")
