@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 application=application,
                 endpoints=build_endpoint_description_strings(host=host, port=port),
                 signal_handlers=True,
-                action_logs=False,
+                verbosity=0,
             ).run()
         finally:
             self.stdout.write("stopping components...")
