@@ -5,6 +5,7 @@ from orchestrator.controlplane.runner import Runner
 from orchestrator.controllers.manager import ControllerManager
 from orchestrator.nodes.agents import NodeAgents
 from orchestrator.scheduler.scheduler import Scheduler
+from orchestrator.store import notify
 from orchestrator.store.compactor import Compactor
 
 
@@ -22,6 +23,7 @@ def node_runners(clusters: list[str] | None = None) -> list[Runner]:
 
 
 def start(runners: list[Runner]) -> list[Runner]:
+    notify.start_relay_listener()
     for runner in runners:
         runner.start()
     return runners

@@ -17,7 +17,8 @@ _condition = threading.Condition()
 _latest: dict[int, int] = {}
 _generation = 0  # moves on every committed revision of any cluster
 _async_waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
-GROUP_PREFIX = "store.cluster."
+GROUP = "store.revisions"
+_listener: threading.Thread | None = None
 
 
 def latest(cluster_id: int) -> int:
@@ -104,8 +105,39 @@ def _relay(cluster_id: int, revision: int) -> None:
         from channels.layers import get_channel_layer
 
         layer = get_channel_layer()
-        async_to_sync(layer.group_send)(
-            f"{GROUP_PREFIX}{cluster_id}", {"type": "store.revision", "cluster": cluster_id, "revision": revision}
-        )
+        async_to_sync(layer.group_send)(GROUP, {"type": "store.revision", "cluster": cluster_id, "revision": revision})
     except Exception:  # the log stays the truth; waiters poll it
         log.warning("could not relay revision %s of cluster %s", revision, cluster_id, exc_info=True)
+
+
+def start_relay_listener() -> None:
+    """Hear other processes' commits (through the shared channel layer) and wake local waiters.
+
+    Does nothing with the in-memory layer: then every writer is in this process.
+    """
+    global _listener
+    from django.conf import settings
+
+    if not settings.REDIS_URL or _listener is not None:
+        return
+
+    async def listen() -> None:
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(GROUP, channel)
+        while True:
+            message = await layer.receive(channel)
+            revision_committed(int(message["cluster"]), int(message["revision"]), relay=False)
+
+    def run() -> None:
+        while True:
+            try:
+                asyncio.run(listen())
+            except Exception:
+                log.warning("revision relay listener failed; retrying", exc_info=True)
+                threading.Event().wait(1.0)
+
+    _listener = threading.Thread(target=run, name="revision-relay", daemon=True)
+    _listener.start()
