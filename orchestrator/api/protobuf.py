@@ -31,7 +31,6 @@ are skipped, as the Go decoder skips unknown fields.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as _dt
 import json
 from collections.abc import Iterator
@@ -624,11 +623,11 @@ _CORE_POD: dict[str, dict[int, Field]] = {
         2: ("restartPolicy", "string!", ONE),
     },
     "ContainerRestartRule": {
-        1: ("action", "string!", ONE),
+        1: ("action", "string", ONE),
         2: ("exitCodes", "ContainerRestartRuleOnExitCodes", ONE),
     },
     "ContainerRestartRuleOnExitCodes": {
-        1: ("operator", "string!", ONE),
+        1: ("operator", "string", ONE),
         2: ("values", "int32", REP),
     },
     "EnvFromSource": {
@@ -1367,7 +1366,8 @@ KINDS: dict[tuple[str, str], str] = {
 }
 
 _SCALARS = frozenset({"string", "bytes", "bool", "int32", "int64"})
-_ZERO: dict[str, Any] = {"string": "", "bytes": b"", "bool": False, "int32": 0, "int64": 0}
+# Zero values in their JSON form (bytes are compared after base64 encoding).
+_ZERO: dict[str, Any] = {"string": "", "bytes": "", "bool": False, "int32": 0, "int64": 0}
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
@@ -1423,8 +1423,10 @@ def _iter_fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
                 raise ProtobufError(f"truncated protobuf data: field {number} is cut short")
             yield number, wire, int.from_bytes(data[pos : pos + size], "little")
             pos += size
+        elif wire in (START_GROUP, END_GROUP):
+            # Groups are deprecated proto2 syntax that Kubernetes never emits.
+            raise ProtobufError(f"unsupported protobuf data: wire type {wire} (group) in field {number}")
         else:
-            # Groups (3, 4) are deprecated proto2 syntax Kubernetes never emits.
             raise ProtobufError(f"malformed protobuf data: wire type {wire} in field {number}")
 
 

@@ -29,8 +29,12 @@ class StoreError(Exception):
         self.causes = causes or []
         self.retry_after = retry_after
 
+    raw_status: dict | None = None  # a complete Status to answer with, when one was built elsewhere
+
     def status(self) -> dict:
         """Return the error as a Kubernetes `Status` object."""
+        if self.raw_status is not None:
+            return self.raw_status
         details: dict = {}
         if self.name:
             details["name"] = self.name

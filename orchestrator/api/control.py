@@ -1,0 +1,183 @@
+"""The playground control API: clusters, machines, components, the clock, kubeconfigs.
+
+JSON in and out; refusals are Kubernetes-style Status objects. Used by the pages and by
+scripts (see the README's "Playground control API").
+"""
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from orchestrator import quantity
+from orchestrator.controlplane import clock, clusters
+from orchestrator.controlplane.profiles import PROFILES
+from orchestrator.models import Cluster, Machine, Node
+from orchestrator.nodes import machines
+from orchestrator.store.errors import BadRequest, StoreError
+
+from .kubeconfig import kubeconfig
+from .views import api_root, json_response, status_response
+
+
+def _body(request: HttpRequest) -> dict:
+    if not request.body.strip():
+        return {}
+    try:
+        body = json.loads(request.body)
+    except ValueError as exc:
+        raise BadRequest(f"request body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise BadRequest("request body must be a JSON object")
+    return body
+
+
+def cluster_summary(cluster: Cluster) -> dict:
+    nodes = {n.name: n.ready for n in Node.objects.filter(cluster=cluster)}
+    return {
+        "name": cluster.name,
+        "profile": cluster.profile,
+        "revision": cluster.revision,
+        "components": cluster.components,
+        "clock": clock_state(cluster),
+        "nodes": [machine_summary(m, nodes.get(m.name)) for m in Machine.objects.filter(cluster=cluster)],
+        "server": f"/clusters/{cluster.name}",
+    }
+
+
+def machine_summary(machine: Machine, ready: str | None) -> dict:
+    return {
+        "name": machine.name, "role": machine.role, "runtime": machine.runtime, "powered": machine.powered,
+        "cpu": quantity.format_cpu_millis(machine.cpu_m), "memory": quantity.format_memory_bytes(machine.memory),
+        "pods": machine.max_pods, "ready": ready or "Unregistered",
+    }
+
+
+def clock_state(cluster: Cluster) -> dict:
+    return {"now": clock.sim_now(cluster).isoformat(), "speed": cluster.clock_speed, "paused": cluster.clock_paused,
+            "profile": cluster.profile, "profiles": {name: p.as_dict() for name, p in PROFILES.items()}}
+
+
+def _guard(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except StoreError as error:
+            return status_response(error)
+        except ValueError as error:
+            return status_response(BadRequest(str(error)))
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def cluster_collection(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return json_response({"clusters": [cluster_summary(c) for c in Cluster.objects.all()]})
+    body = _body(request)
+    cluster = clusters.cluster_create(name=str(body.get("name", "")), profile=body.get("profile"))
+    return json_response(cluster_summary(cluster), status=201)
+
+
+@_guard
+@require_http_methods(["GET", "DELETE"])
+def cluster_detail(request: HttpRequest, cluster: str) -> HttpResponse:
+    if request.method == "GET":
+        return api_root(request, cluster)
+    clusters.cluster_delete(cluster=clusters.cluster_get(cluster))
+    return json_response({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": cluster, "kind": "clusters"}})
+
+
+@_guard
+@require_http_methods(["GET"])
+def cluster_state(request: HttpRequest, cluster: str) -> HttpResponse:
+    return json_response(cluster_summary(clusters.cluster_get(cluster)))
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def nodes(request: HttpRequest, cluster: str) -> HttpResponse:
+    c = clusters.cluster_get(cluster)
+    if request.method == "GET":
+        ready = {n.name: n.ready for n in Node.objects.filter(cluster=c)}
+        return json_response({"nodes": [machine_summary(m, ready.get(m.name)) for m in Machine.objects.filter(cluster=c)]})
+    body = _body(request)
+    name = body.get("name") or _next_worker_name(c)
+    cpu = quantity.parse_cpu_millis(body.get("cpu", "2"))
+    memory = quantity.parse_memory_bytes(body.get("memory", "4Gi"))
+    machine = machines.machine_add(cluster=c, name=str(name), runtime=str(body.get("runtime", "containerd")),
+                                   role=str(body.get("role", "worker")), cpu_m=cpu, memory=memory, max_pods=int(body.get("pods", 110)))
+    return json_response(machine_summary(machine, None), status=201)
+
+
+def _next_worker_name(cluster: Cluster) -> str:
+    names = set(Machine.objects.filter(cluster=cluster).values_list("name", flat=True))
+    n = 1
+    while f"worker-{n}" in names:
+        n += 1
+    return f"worker-{n}"
+
+
+def _on(body: dict) -> bool:
+    if not isinstance(body.get("on"), bool):
+        raise BadRequest('body must be {"on": true} or {"on": false}')
+    return body["on"]
+
+
+@_guard
+@require_http_methods(["POST"])
+def node_power(request: HttpRequest, cluster: str, node: str) -> HttpResponse:
+    c = clusters.cluster_get(cluster)
+    machine = machines.machine_power(machine=machines.machine_get(cluster=c, name=node), on=_on(_body(request)))
+    ready = Node.objects.filter(cluster=c, name=node).values_list("ready", flat=True).first()
+    return json_response(machine_summary(machine, ready))
+
+
+@_guard
+@require_http_methods(["GET"])
+def components(request: HttpRequest, cluster: str) -> HttpResponse:
+    return json_response({"components": clusters.cluster_get(cluster).components})
+
+
+@_guard
+@require_http_methods(["POST"])
+def component_power(request: HttpRequest, cluster: str, component: str) -> HttpResponse:
+    c = clusters.component_set(cluster=clusters.cluster_get(cluster), component=component, running=_on(_body(request)))
+    return json_response({"components": c.components})
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def clock_view(request: HttpRequest, cluster: str) -> HttpResponse:
+    c = clusters.cluster_get(cluster)
+    if request.method == "POST":
+        body = _body(request)
+        unknown = set(body) - {"speed", "paused", "advance", "profile"}
+        if unknown:
+            raise BadRequest(f"unknown clock fields: {', '.join(sorted(unknown))} (expected speed, paused, advance, profile)")
+        if "profile" in body:
+            clusters.profile_set(cluster=c, profile=str(body["profile"]))
+        speed = body.get("speed")
+        if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float))):
+            raise BadRequest("speed must be a number")
+        paused = body.get("paused")
+        if paused is not None and not isinstance(paused, bool):
+            raise BadRequest("paused must be true or false")
+        advance = body.get("advance", 0)
+        if isinstance(advance, bool) or not isinstance(advance, (int, float)):
+            raise BadRequest("advance must be a number of seconds")
+        clock.clock_set(cluster=c, speed=speed, paused=paused, advance=float(advance))
+    return json_response(clock_state(c))
+
+
+@_guard
+@require_http_methods(["GET"])
+def kubeconfig_view(request: HttpRequest, cluster: str) -> HttpResponse:
+    c = clusters.cluster_get(cluster)
+    response = HttpResponse(kubeconfig(c.name, request.build_absolute_uri("/")), content_type="application/yaml")
+    response["Content-Disposition"] = f'attachment; filename="kubeconfig-{c.name}.yaml"'
+    return response

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import control, views
+
+urlpatterns = [
+    path("clusters/", control.cluster_collection, name="clusters"),
+    path("clusters/<str:cluster>/", control.cluster_detail, name="cluster"),
+    path("clusters/<str:cluster>/playground/state", control.cluster_state, name="cluster-state"),
+    path("clusters/<str:cluster>/playground/nodes", control.nodes, name="nodes"),
+    path("clusters/<str:cluster>/playground/nodes/<str:node>/power", control.node_power, name="node-power"),
+    path("clusters/<str:cluster>/playground/components", control.components, name="components"),
+    path("clusters/<str:cluster>/playground/components/<str:component>/power", control.component_power, name="component-power"),
+    path("clusters/<str:cluster>/playground/clock", control.clock_view, name="clock"),
+    path("clusters/<str:cluster>/playground/kubeconfig", control.kubeconfig_view, name="kubeconfig"),
+    path("clusters/<str:cluster>/<path:path>", views.kube_api, name="kube-api"),
+]

@@ -1,0 +1,171 @@
+"""Watch streams: newline-delimited JSON events read from the revision log.
+
+A stream holds no database connection and no thread while it waits: it sleeps on an
+asyncio event that the store's commit notification sets. All streams of a cluster in this
+process read new log entries through one shared, in-memory tail of the log (as the watch
+cache of kube-apiserver does), so a hundred idle watches cost a hundred sleeping
+coroutines, and a commit costs one read of the log however many watch it.
+"""
+from __future__ import annotations
+
+import asyncio
+import bisect
+import json
+import time
+from collections.abc import AsyncIterator
+
+from asgiref.sync import sync_to_async
+
+from orchestrator.controlplane import clock
+from orchestrator.models import Revision
+from orchestrator.store import notify
+from orchestrator.store import watch as store_watch
+from orchestrator.store.errors import BadRequest, Gone
+
+from . import tables
+from .handlers import ApiRequest, present, select
+from .selectors import fields_match, labels_match, parse_field_selector, parse_label_selector
+
+DEFAULT_TIMEOUT = 1800
+BOOKMARK_EVERY = 10.0
+TAIL_SIZE = 20000
+READ_BATCH = 5000
+REFRESH_AT_LEAST_EVERY = 1.0  # seconds: catches commits of processes we hear nothing from
+
+
+class LogTail:
+    """The newest entries of one cluster's revision log, shared by this process's watches."""
+
+    def __init__(self, cluster_id: int):
+        self.cluster_id = cluster_id
+        self.revisions: list[int] = []
+        self.entries: list[Revision] = []
+        self.last: int | None = None
+        self.refreshed = 0.0
+        self.lock = asyncio.Lock()
+
+    async def refresh(self, cluster) -> None:
+        async with self.lock:
+            stale = time.monotonic() - self.refreshed > REFRESH_AT_LEAST_EVERY
+            if self.last is not None and notify.latest(self.cluster_id) <= self.last and not stale:
+                return
+            if self.last is None:
+                self.last = await sync_to_async(store_watch.current_revision, thread_sensitive=False)(cluster)
+            while True:
+                new = await sync_to_async(_read, thread_sensitive=False)(cluster, self.last)
+                self.refreshed = time.monotonic()
+                if not new:
+                    break
+                self.entries.extend(new)
+                self.revisions.extend(e.revision for e in new)
+                self.last = new[-1].revision
+                if len(self.entries) > TAIL_SIZE:
+                    cut = len(self.entries) - TAIL_SIZE
+                    del self.entries[:cut]
+                    del self.revisions[:cut]
+                if len(new) < READ_BATCH:
+                    break
+
+    async def after(self, cluster, revision: int, kind: str) -> list[Revision]:
+        await self.refresh(cluster)
+        if self.entries and revision >= self.revisions[0] - 1 or (not self.entries and self.last is not None and revision >= self.last):
+            start = bisect.bisect_right(self.revisions, revision)
+            return [e for e in self.entries[start:] if e.kind == kind]
+        return await sync_to_async(_read, thread_sensitive=False)(cluster, revision, kind)
+
+
+def _read(cluster, revision: int, kind: str | None = None) -> list[Revision]:
+    return store_watch.changes_since(cluster=cluster, revision=revision, kinds=[kind] if kind else None, limit=READ_BATCH)
+
+
+_tails: dict[tuple[int, int], LogTail] = {}
+
+
+def tail_for(cluster_id: int) -> LogTail:
+    key = (id(asyncio.get_running_loop()), cluster_id)
+    if key not in _tails:
+        _tails[key] = LogTail(cluster_id)
+    return _tails[key]
+
+
+def _event(kind: str, obj: dict) -> bytes:
+    return (json.dumps({"type": kind, "object": obj}, separators=(",", ":")) + "\n").encode()
+
+
+async def stream(req: ApiRequest) -> AsyncIterator[bytes]:
+    """Yield watch events for the request's resource, namespace and selectors."""
+    cluster = req.cluster
+    labels = parse_label_selector(req.params.get("labelSelector"))
+    fields = parse_field_selector(req.params.get("fieldSelector"), req.resource.store_kind, req.resource.plural)
+    try:
+        timeout = float(req.params.get("timeoutSeconds") or DEFAULT_TIMEOUT)
+    except ValueError as exc:
+        raise BadRequest(f"invalid timeoutSeconds: {req.params['timeoutSeconds']}") from exc
+    bookmarks = req.params.get("allowWatchBookmarks") in ("true", "1")
+    as_table = req.as_table
+    rv = req.params.get("resourceVersion") or ""
+    headers_sent = False
+
+    def render(obj: dict) -> dict:
+        nonlocal headers_sent
+        obj = present(req.resource, obj)
+        if not as_table:
+            return obj
+        table = tables.table(req.resource.kind, [obj], now=clock.sim_seconds(cluster), include_object=req.params.get("includeObject") or "Metadata")
+        if headers_sent:
+            table["columnDefinitions"] = []
+        headers_sent = True
+        return table
+
+    matching: set[str] = set()
+    list_params = {k: v for k, v in req.params.items() if k not in ("limit", "continue")}
+    initial = ApiRequest(cluster=cluster, resource=req.resource, namespace=req.namespace, params=list_params)
+    items, revision, _, _ = await sync_to_async(select, thread_sensitive=False)(initial)
+    matching = {f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}" for o in items}
+    if rv in ("", "0"):
+        for obj in items:
+            yield _event("ADDED", render(obj))
+    else:
+        try:
+            revision = int(rv)
+        except ValueError:
+            yield _event("ERROR", BadRequest(f"invalid resource version: {rv}").status())
+            return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    last_bookmark = loop.time()
+    waiter = notify.AsyncWaiter(cluster.pk)
+    tail = tail_for(cluster.pk)
+    try:
+        while loop.time() < deadline:
+            try:
+                entries = await tail.after(cluster, revision, req.resource.store_kind)
+            except Gone as exc:
+                yield _event("ERROR", exc.status())
+                return
+            for entry in entries:
+                revision = max(revision, entry.revision)
+                if req.namespace and req.resource.namespaced and entry.namespace != req.namespace:
+                    continue
+                key = f"{entry.namespace}/{entry.name}"
+                obj = entry.object
+                selected = labels_match(labels, (obj.get("metadata") or {}).get("labels") or {}) and fields_match(fields, obj)
+                if entry.event_type == Revision.DELETED:
+                    if key in matching or selected:
+                        matching.discard(key)
+                        yield _event("DELETED", render(obj))
+                elif selected:
+                    kind = "MODIFIED" if key in matching and entry.event_type == Revision.MODIFIED else "ADDED"
+                    matching.add(key)
+                    yield _event(kind, render(obj))
+                elif key in matching:
+                    matching.discard(key)
+                    yield _event("DELETED", render(obj))
+            if entries:
+                continue
+            if bookmarks and loop.time() - last_bookmark >= BOOKMARK_EVERY:
+                last_bookmark = loop.time()
+                yield _event("BOOKMARK", {"kind": req.resource.kind, "apiVersion": req.resource.group_version, "metadata": {"resourceVersion": str(revision)}})
+            await waiter.wait(min(REFRESH_AT_LEAST_EVERY * 5, max(deadline - loop.time(), 0)))
+    finally:
+        waiter.close()
