@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 
 from orchestrator.controlplane import clock
-from orchestrator.store.errors import BadRequest, Cause, Conflict, Invalid
+from orchestrator.store.errors import BadRequest, Cause, Invalid, StoreError
 from orchestrator.store.serialize import format_time
 
-from . import field_validation
-
-DEFAULT_MANAGERS = {"POST": "kubectl-create", "PUT": "kubectl-edit", "PATCH": "kubectl-patch"}
-
+from . import field_validation, server_side_apply
 
 def _mode(req) -> str:
     mode = req.params.get("fieldValidation") or "Warn"
@@ -68,23 +65,21 @@ def on_write(old: dict | None, new: dict, req, *, operation: str, subresource: s
     manager = req.manager or req.default_manager
     if not manager:
         return (new.get("metadata") or {}).get("managedFields") or []
-    from . import server_side_apply
-
     return server_side_apply.record_update(
-        old, new, manager=manager, api_version=req.resource.group_version, now=_now(req), subresource=subresource or req.subresource,
+        old, new, manager=manager, api_version=req.resource.group_version, now=_now(req),
+        subresource=subresource or req.subresource, kind=req.resource.kind,
     )
 
 
 def apply(live: dict | None, config: dict, req, *, force: bool) -> dict:
-    from . import server_side_apply
-
     try:
         return server_side_apply.apply(
             live, config, manager=req.manager, force=force, kind=req.resource.kind,
             api_version=req.resource.group_version, now=_now(req),
         )
-    except server_side_apply.ApplyConflict as exc:
+    except (server_side_apply.ApplyConflict, server_side_apply.ApplyError) as exc:
         status = exc.status()
-        error = Conflict(status["message"], kind=req.resource.plural, name=req.name, group=req.resource.group)
+        error = StoreError(status["message"], kind=req.resource.plural, name=req.name, group=req.resource.group)
+        error.code = status.get("code", 409)
         error.raw_status = status
         raise error from exc

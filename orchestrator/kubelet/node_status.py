@@ -113,8 +113,6 @@ def _container_status(container: dict, c: dict, now: float) -> dict:
         entry["lastState"] = c["last"]
     else:
         entry["lastState"] = {}
-    if not entry["imageID"]:
-        entry.pop("imageID")
     return entry
 
 
