@@ -164,7 +164,8 @@ def test_label_annotate_patch_and_edit(kubectl, tmp_path):
     assert kubectl.run("label", "pod", pod, "tier=frontend").stdout.strip() == f"pod/{pod} labeled"
     assert get_json(kubectl, "pod", pod)["metadata"]["labels"]["tier"] == "frontend"
     assert "tier=frontend" in kubectl.run("get", "pods", "--show-labels").stdout
-    assert kubectl.run("annotate", "deployment", "web", "note=hello").stdout.strip() == "deployment.apps/web annotated"
+    # kubectl 1.27 prints "annotate", later versions "annotated": the client's wording.
+    assert kubectl.run("annotate", "deployment", "web", "note=hello").stdout.strip() in ("deployment.apps/web annotated", "deployment.apps/web annotate")
     assert get_json(kubectl, "deployment", "web")["metadata"]["annotations"]["note"] == "hello"
     assert kubectl.run("patch", "deployment", "web", "-p", '{"spec":{"replicas":2}}').stdout.strip() == "deployment.apps/web patched"
     kubectl.run("patch", "deployment", "web", "--type=merge", "-p", '{"metadata":{"labels":{"team":"a"}}}')
