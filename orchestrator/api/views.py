@@ -10,6 +10,7 @@ import json
 import logging
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -84,6 +85,16 @@ def _openapi(request: HttpRequest, r: Route) -> HttpResponse:
 
 
 def _build_request(request: HttpRequest, cluster, r: Route) -> handlers.ApiRequest:
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > negotiation.MAX_BODY:
+        raise negotiation.RequestEntityTooLarge(f"Request entity too large: limit is {negotiation.MAX_BODY}")
+    try:
+        body = request.body if request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+    except RequestDataTooBig as exc:
+        raise negotiation.RequestEntityTooLarge(f"Request entity too large: limit is {negotiation.MAX_BODY}") from exc
     return handlers.ApiRequest(
         cluster=cluster,
         resource=r.resource,
@@ -93,7 +104,7 @@ def _build_request(request: HttpRequest, cluster, r: Route) -> handlers.ApiReque
         params=_params(request),
         accept=request.headers.get("Accept", ""),
         content_type=request.headers.get("Content-Type", ""),
-        body=request.body if request.method in ("POST", "PUT", "PATCH", "DELETE") else b"",
+        body=body,
         method=request.method,
         user_agent=request.headers.get("User-Agent", ""),
     )

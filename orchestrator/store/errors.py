@@ -11,7 +11,10 @@ class Cause:
     reason: str = "FieldValueInvalid"
 
     def as_dict(self) -> dict:
-        return {"reason": self.reason, "message": f"{self.field}: {self.message}" if self.field else self.message, "field": self.field}
+        return {"reason": self.reason, "message": self.message, "field": self.field}
+
+    def text(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
 
 
 class StoreError(Exception):
@@ -115,5 +118,8 @@ class FieldErrors:
     def raise_if_any(self, kind: str, name: str, group: str = "") -> None:
         if not self.causes:
             return
-        summary = ", ".join(c.as_dict()["message"] for c in self.causes)
-        raise Invalid(f'{kind} "{name}" is invalid: {summary}', kind=kind, name=name, group=group, causes=self.causes)
+        summary = ", ".join(c.text() for c in self.causes)
+        if len(self.causes) > 1:
+            summary = f"[{summary}]"
+        qualified = f"{kind}.{group}" if group else kind
+        raise Invalid(f'{qualified} "{name}" is invalid: {summary}', kind=kind, name=name, group=group, causes=self.causes)
