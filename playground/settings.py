@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL.
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests run components and websocket consumers in threads: an in-memory database would
+    # lock whole tables between them, a file in WAL mode lets them wait their turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"playground-test-{os.getpid()}.sqlite3")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -1,3 +1,6 @@
+import glob
+import os
+
 import pytest
 
 from orchestrator.controlplane.clusters import cluster_create
@@ -14,3 +17,13 @@ def cluster(db):
 def sim(cluster):
     """The cluster's components, driven step by step on a paused clock."""
     return Simulation(cluster)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the test database's WAL files that SQLite leaves beside it."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for path in glob.glob(f"{name}*"):
+            os.remove(path)

@@ -18,6 +18,8 @@ from orchestrator.models import Cluster, Machine, Node
 from orchestrator.nodes import machines
 from orchestrator.store.errors import BadRequest, StoreError
 
+from orchestrator import manifests, operations
+
 from .kubeconfig import kubeconfig
 from .views import api_root, json_response, status_response
 
@@ -181,3 +183,33 @@ def kubeconfig_view(request: HttpRequest, cluster: str) -> HttpResponse:
     response = HttpResponse(kubeconfig(c.name, request.build_absolute_uri("/")), content_type="application/yaml")
     response["Content-Disposition"] = f'attachment; filename="kubeconfig-{c.name}.yaml"'
     return response
+
+
+@_guard
+@require_http_methods(["POST"])
+def node_drain(request: HttpRequest, cluster: str, node: str) -> HttpResponse:
+    return json_response({"evicted": operations.node_drain(cluster=clusters.cluster_get(cluster), node=node)})
+
+
+@_guard
+@require_http_methods(["POST"])
+def apply(request: HttpRequest, cluster: str) -> HttpResponse:
+    """Apply a multi-document YAML manifest ({"yaml": "..."}); all or nothing."""
+    body = _body(request)
+    if not isinstance(body.get("yaml"), str):
+        raise BadRequest('body must be {"yaml": "<manifest>"}')
+    applied = manifests.apply_manifest(cluster=clusters.cluster_get(cluster), text=body["yaml"], namespace=str(body.get("namespace") or "default"))
+    return json_response({"applied": applied})
+
+
+@_guard
+@require_http_methods(["GET"])
+def object_details(request: HttpRequest, cluster: str, kind: str, namespace: str, name: str) -> HttpResponse:
+    details = operations.object_details(cluster=clusters.cluster_get(cluster), kind=kind, namespace="" if namespace == "-" else namespace, name=name)
+    return json_response(details)
+
+
+@_guard
+@require_http_methods(["POST"])
+def reset(request: HttpRequest, cluster: str) -> HttpResponse:
+    return json_response(cluster_summary(clusters.cluster_reset(cluster=clusters.cluster_get(cluster))))

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from orchestrator import views as page_views
+
 from . import control, views
 
 urlpatterns = [
@@ -12,5 +14,10 @@ urlpatterns = [
     path("clusters/<str:cluster>/playground/components/<str:component>/power", control.component_power, name="component-power"),
     path("clusters/<str:cluster>/playground/clock", control.clock_view, name="clock"),
     path("clusters/<str:cluster>/playground/kubeconfig", control.kubeconfig_view, name="kubeconfig"),
+    path("clusters/<str:cluster>/playground/nodes/<str:node>/drain", control.node_drain, name="node-drain"),
+    path("clusters/<str:cluster>/playground/apply", control.apply, name="apply"),
+    path("clusters/<str:cluster>/playground/objects/<str:kind>/<str:namespace>/<str:name>", control.object_details, name="object-details"),
+    path("clusters/<str:cluster>/playground/reset", control.reset, name="reset"),
+    path("clusters/<str:cluster>/playground/", page_views.cluster_page, name="cluster-page"),
     path("clusters/<str:cluster>/<path:path>", views.kube_api, name="kube-api"),
 ]

@@ -1,17 +1,13 @@
 """Watch streams: newline-delimited JSON events read from the revision log.
 
 A stream holds no database connection and no thread while it waits: it sleeps on an
-asyncio event that the store's commit notification sets. All streams of a cluster in this
-process read new log entries through one shared, in-memory tail of the log (as the watch
-cache of kube-apiserver does), so a hundred idle watches cost a hundred sleeping
-coroutines, and a commit costs one read of the log however many watch it.
+asyncio event that the store's commit notification sets, and reads new entries through the
+process's shared tail of the log (`orchestrator.store.tail`).
 """
 from __future__ import annotations
 
 import asyncio
-import bisect
 import json
-import time
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
@@ -19,8 +15,8 @@ from asgiref.sync import sync_to_async
 from orchestrator.controlplane import clock
 from orchestrator.models import Revision
 from orchestrator.store import notify
-from orchestrator.store import watch as store_watch
 from orchestrator.store.errors import BadRequest, Gone
+from orchestrator.store.tail import REFRESH_AT_LEAST_EVERY, tail_for
 
 from . import tables
 from .handlers import ApiRequest, present, select
@@ -28,64 +24,6 @@ from .selectors import fields_match, labels_match, parse_field_selector, parse_l
 
 DEFAULT_TIMEOUT = 1800
 BOOKMARK_EVERY = 10.0
-TAIL_SIZE = 20000
-READ_BATCH = 5000
-REFRESH_AT_LEAST_EVERY = 1.0  # seconds: catches commits of processes we hear nothing from
-
-
-class LogTail:
-    """The newest entries of one cluster's revision log, shared by this process's watches."""
-
-    def __init__(self, cluster_id: int):
-        self.cluster_id = cluster_id
-        self.revisions: list[int] = []
-        self.entries: list[Revision] = []
-        self.last: int | None = None
-        self.refreshed = 0.0
-        self.lock = asyncio.Lock()
-
-    async def refresh(self, cluster) -> None:
-        async with self.lock:
-            stale = time.monotonic() - self.refreshed > REFRESH_AT_LEAST_EVERY
-            if self.last is not None and notify.latest(self.cluster_id) <= self.last and not stale:
-                return
-            if self.last is None:
-                self.last = await sync_to_async(store_watch.current_revision, thread_sensitive=False)(cluster)
-            while True:
-                new = await sync_to_async(_read, thread_sensitive=False)(cluster, self.last)
-                self.refreshed = time.monotonic()
-                if not new:
-                    break
-                self.entries.extend(new)
-                self.revisions.extend(e.revision for e in new)
-                self.last = new[-1].revision
-                if len(self.entries) > TAIL_SIZE:
-                    cut = len(self.entries) - TAIL_SIZE
-                    del self.entries[:cut]
-                    del self.revisions[:cut]
-                if len(new) < READ_BATCH:
-                    break
-
-    async def after(self, cluster, revision: int, kind: str) -> list[Revision]:
-        await self.refresh(cluster)
-        if self.entries and revision >= self.revisions[0] - 1 or (not self.entries and self.last is not None and revision >= self.last):
-            start = bisect.bisect_right(self.revisions, revision)
-            return [e for e in self.entries[start:] if e.kind == kind]
-        return await sync_to_async(_read, thread_sensitive=False)(cluster, revision, kind)
-
-
-def _read(cluster, revision: int, kind: str | None = None) -> list[Revision]:
-    return store_watch.changes_since(cluster=cluster, revision=revision, kinds=[kind] if kind else None, limit=READ_BATCH)
-
-
-_tails: dict[tuple[int, int], LogTail] = {}
-
-
-def tail_for(cluster_id: int) -> LogTail:
-    key = (id(asyncio.get_running_loop()), cluster_id)
-    if key not in _tails:
-        _tails[key] = LogTail(cluster_id)
-    return _tails[key]
 
 
 def _event(kind: str, obj: dict) -> bytes:

@@ -9,9 +9,13 @@ class Cause:
     field: str
     message: str
     reason: str = "FieldValueInvalid"
+    line: int | None = None  # the manifest line it is about, when a manifest was applied
 
     def as_dict(self) -> dict:
-        return {"reason": self.reason, "message": self.message, "field": self.field}
+        body = {"reason": self.reason, "message": self.message, "field": self.field}
+        if self.line is not None:
+            body["line"] = self.line
+        return body
 
     def text(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

@@ -1,0 +1,111 @@
+"""The websocket of a cluster's page: a snapshot, then ordered, coalesced deltas.
+
+Deltas come from the revision log itself (through the process's shared tail of it), not
+from messages passed along a channel layer, so a slow or reconnecting page can lose
+nothing: each frame names the revision range it covers, and a page that sees a gap asks
+for a new snapshot.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from orchestrator.models import Cluster
+from orchestrator.store import notify
+from orchestrator.store.errors import Gone
+from orchestrator.store.tail import tail_for
+
+from . import presenters
+from .snapshot import playground_state, snapshot
+
+log = logging.getLogger(__name__)
+FRAME_INTERVAL = 0.1  # at most 10 frames a second per page
+IDLE_CHECK = 0.5  # how often playground state (power, components, clock) is looked at
+
+
+def coalesce(entries) -> list[dict]:
+    """Turn log entries into page changes, the last change of each object winning."""
+    latest: dict[tuple[str, str], dict] = {}
+    for entry in entries:
+        if entry.kind not in presenters.KINDS_SHOWN:
+            continue
+        key = f"{entry.namespace}/{entry.name}" if entry.namespace else entry.name
+        if entry.event_type == "DELETED":
+            change = {"op": "delete", "kind": entry.kind, "key": key}
+        else:
+            change = {"op": "upsert", "object": presenters.present(entry.object)}
+        latest.pop((entry.kind, key), None)
+        latest[(entry.kind, key)] = change
+    return list(latest.values())
+
+
+class ClusterConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        name = self.scope["url_route"]["kwargs"]["cluster"]
+        self.cluster = await database_sync_to_async(Cluster.objects.filter(name=name).first)()
+        if self.cluster is None:
+            await self.close(code=4404)
+            return
+        self.lock = asyncio.Lock()
+        self.revision = 0
+        self.playground = None
+        await self.accept()
+        await self.send_snapshot()
+        self.pump_task = asyncio.create_task(self.pump())
+
+    async def disconnect(self, code) -> None:
+        task = getattr(self, "pump_task", None)
+        if task is not None:
+            task.cancel()
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if isinstance(content, dict) and content.get("type") == "resync":
+            await self.send_snapshot()
+
+    async def send_snapshot(self) -> None:
+        async with self.lock:
+            body = await database_sync_to_async(snapshot)(self.cluster.pk)
+            if body is None:
+                await self.close(code=4404)
+                return
+            self.revision = body["revision"]
+            self.playground = (body["cluster"] | {"clock": {k: v for k, v in body["cluster"]["clock"].items() if k != "now"}}, body["machines"])
+            await self.send_json(body)
+
+    async def pump(self) -> None:
+        waiter = notify.AsyncWaiter(self.cluster.pk)
+        tail = tail_for(self.cluster.pk)
+        try:
+            while True:
+                await waiter.wait(IDLE_CHECK)
+                try:
+                    await self.send_delta(tail)
+                except Gone:
+                    await self.send_snapshot()
+                await asyncio.sleep(FRAME_INTERVAL)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live feed of cluster %s failed", self.cluster.name)
+            await self.close(code=1011)
+        finally:
+            waiter.close()
+
+    async def send_delta(self, tail) -> None:
+        async with self.lock:
+            entries = await tail.after(self.cluster, self.revision)
+            state = await database_sync_to_async(playground_state)(self.cluster.pk)
+            if state is None:
+                await self.close(code=4404)
+                return
+            frame = {"type": "delta", "from": self.revision, "to": entries[-1].revision if entries else self.revision,
+                     "changes": coalesce(entries)}
+            if state != self.playground:
+                frame["cluster"], frame["machines"] = state
+                self.playground = state
+            if entries or "cluster" in frame:
+                self.revision = frame["to"]
+                await self.send_json(frame)
