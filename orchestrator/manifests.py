@@ -64,17 +64,23 @@ def parse(text: str) -> list[tuple[dict, yaml.Node, str]]:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         objects = list(yaml.safe_load_all(text))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # An unclosed [ or { is noticed lines later; its opening line is where to look.
+        context = getattr(exc, "context", None) or ""
+        mark = getattr(exc, "context_mark", None) if "flow" in context else None
+        mark = mark or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if context:
+            problem = f"{context}: {problem}"
         _fail(f"YAML error on line {line}: {problem}", [_cause("", f"YAML error: {problem}", line, "FieldValueInvalid")])
     lines = text.splitlines(keepends=True)
     documents = []
     for node, obj in zip(nodes, objects):
         if node is None or obj is None:
             continue
-        start, end = node.start_mark.line, node.end_mark.line
-        documents.append((obj, node, "".join(lines[start:end + 1])))
+        start = node.start_mark.line
+        end = node.end_mark.line + (1 if node.end_mark.column else 0)
+        documents.append((obj, node, "".join(lines[start:end])))
     if not documents:
         _fail("the manifest has no objects", [_cause("", "the manifest has no objects", 1, "FieldValueRequired")])
     return documents

@@ -196,3 +196,29 @@ def test_control_api_refuses_bad_input_with_statuses(server, base):
     wait_for(lambda: server.json("GET", f"{base}/api/v1/nodes/worker-4")[0] == 200, 10, "worker-4 registered")
     code, body = server.json("POST", f"{base}/playground/clock", {"speed": 2, "paused": True})
     assert (code, body["speed"], body["paused"]) == (200, 2, True)
+
+
+def test_ui_endpoints_apply_drain_details_and_reset(server, base):
+    manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: -1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - {name: web, image: 'nginx:1.25'}\n"
+    code, body = server.json("POST", f"{base}/playground/apply", {"yaml": manifest})
+    assert code == 422 and body["details"]["causes"][0]["line"] == 6
+    assert server.json("GET", f"{base}/apis/apps/v1/deployments")[1]["items"] == []
+    code, body = server.json("POST", f"{base}/playground/apply", {"yaml": manifest.replace("replicas: -1", "replicas: 2")})
+    assert (code, body["applied"][0]["action"]) == (200, "created")
+
+    def placed():
+        pods = server.json("GET", f"{base}/api/v1/namespaces/default/pods?labelSelector=app%3Dweb")[1]["items"]
+        return [p for p in pods if p["status"].get("phase") == "Running"] if len(pods) == 2 else None
+
+    pods = wait_for(lambda: len(placed() or []) == 2 and placed(), 30, "2 running pods")
+    node = pods[0]["spec"]["nodeName"]
+    code, body = server.json("POST", f"{base}/playground/nodes/{node}/drain")
+    assert code == 200 and f"default/{pods[0]['metadata']['name']}" in body["evicted"]
+    assert server.json("GET", f"{base}/api/v1/nodes/{node}")[1]["spec"]["unschedulable"] is True
+    code, details = server.json("GET", f"{base}/playground/objects/Pod/default/{pods[0]['metadata']['name']}")
+    assert code == 200 and "kind: Pod" in details["yaml"] and details["scheduling"]["node"] == node
+    assert {e["reason"] for e in details["events"]} >= {"Scheduled", "Started"}
+    assert server.json("GET", f"{base}/playground/objects/Pod/default/ghost")[0] == 404
+    code, body = server.json("POST", f"{base}/playground/reset")
+    assert code == 200
+    assert server.json("GET", f"{base}/apis/apps/v1/deployments")[1]["items"] == []
