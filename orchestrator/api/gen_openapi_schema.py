@@ -40,15 +40,14 @@ twice gives the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import importlib.util
 import io
 import json
 import os
 import sys
 
-DEFAULT_VERSION = "1.37.0"
+from orchestrator.api import schema_source
+
 OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi_definitions.json.gz")
 
 # Definitions the published documents start from; everything they reference
@@ -120,20 +119,6 @@ PRIMITIVE_UNIONS = {
         "type": "string",
     },
 }
-
-
-def _definitions_path(version: str) -> str:
-    spec = importlib.util.find_spec("kubernetes_validate")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(
-            "kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0 "
-            "or pass --definitions PATH"
-        )
-    base = list(spec.submodule_search_locations)[0]
-    path = os.path.join(base, "kubernetes-json-schema", f"v{version}-local", "_definitions.json")
-    if not os.path.exists(path):
-        raise SystemExit(f"no schema for Kubernetes {version} in {base}")
-    return path
 
 
 def _refs(schema, out: set[str]) -> None:
@@ -228,19 +213,8 @@ def render(definitions: dict, version: str, source: str) -> bytes:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default=DEFAULT_VERSION, help="Kubernetes version (default %(default)s)")
-    parser.add_argument("--definitions", help="path to a kubernetes-validate _definitions.json")
-    parser.add_argument("--output", default=OUTPUT)
-    args = parser.parse_args(argv)
-
-    path = args.definitions or _definitions_path(args.version)
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    definitions = doc.get("$defs") or doc.get("definitions")
-    if not definitions:
-        raise SystemExit(f"{path}: no definitions found")
-    source = f"kubernetes_validate/kubernetes-json-schema/v{args.version}-local/_definitions.json"
+    args = schema_source.arguments(__doc__.splitlines()[0], OUTPUT, argv)
+    definitions, source = schema_source.load(args)
     built = build(definitions)
     data = render(built, args.version, source)
     with open(args.output, "wb") as fh:

@@ -21,13 +21,12 @@ To support another kind, add it to ``ROOT_KINDS`` and run the script again.
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import json
 import os
 import sys
 
-DEFAULT_VERSION = "1.37.0"
+from orchestrator.api import schema_source
+
 OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "patch_schema.py")
 
 # Kind -> OpenAPI definition of its top-level type.
@@ -47,20 +46,6 @@ ROOT_KINDS = {
 # Values of map-typed fields (``additionalProperties``) are described by a
 # synthetic type whose only field is this wildcard.
 MAP_VALUES = "*"
-
-
-def _definitions_path(version: str) -> str:
-    spec = importlib.util.find_spec("kubernetes_validate")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(
-            "kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0 "
-            "or pass --definitions PATH"
-        )
-    base = list(spec.submodule_search_locations)[0]
-    path = os.path.join(base, "kubernetes-json-schema", f"v{version}-local", "_definitions.json")
-    if not os.path.exists(path):
-        raise SystemExit(f"no schema for Kubernetes {version} in {base}")
-    return path
 
 
 def _ref(schema) -> str | None:
@@ -171,19 +156,8 @@ def render(table: dict, version: str, source: str) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default=DEFAULT_VERSION, help="Kubernetes version (default %(default)s)")
-    parser.add_argument("--definitions", help="path to a kubernetes-validate _definitions.json")
-    parser.add_argument("--output", default=OUTPUT)
-    args = parser.parse_args(argv)
-
-    path = args.definitions or _definitions_path(args.version)
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    definitions = doc.get("$defs") or doc.get("definitions")
-    if not definitions:
-        raise SystemExit(f"{path}: no definitions found")
-    source = f"kubernetes_validate/kubernetes-json-schema/v{args.version}-local/_definitions.json"
+    args = schema_source.arguments(__doc__.splitlines()[0], OUTPUT, argv)
+    definitions, source = schema_source.load(args)
     text = render(build(definitions), args.version, source)
     with open(args.output, "w", encoding="utf-8") as fh:
         fh.write(text)

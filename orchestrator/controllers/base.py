@@ -39,6 +39,14 @@ class Controller:
         """Map a log entry about one of `watches` to the keys this controller must look at."""
         return [f"{entry.namespace}/{entry.name}"] if entry.kind == self.watches[0] else []
 
+    @staticmethod
+    def owner_keys(ctx: Context, entry: Revision, owner_kind: str) -> list[str]:
+        """Map an owned object's log entry to the key of its controller owner of `owner_kind`."""
+        if not entry.owner_uid:
+            return []
+        owner = KINDS[owner_kind].model.objects.filter(cluster=ctx.cluster, uid=entry.owner_uid).values_list("name", flat=True).first()
+        return [f"{entry.namespace}/{owner}"] if owner else []
+
     def all_keys(self, ctx: Context) -> list[str]:
         """Every key, for the periodic resync."""
         model = KINDS[self.watches[0]].model

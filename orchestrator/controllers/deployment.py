@@ -74,12 +74,7 @@ class DeploymentController(Controller):
     def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
         if entry.kind == "Deployment":
             return [f"{entry.namespace}/{entry.name}"]
-        if entry.owner_uid:
-            from orchestrator.models import Deployment
-
-            owner = Deployment.objects.filter(cluster=ctx.cluster, uid=entry.owner_uid).values_list("name", flat=True).first()
-            return [f"{entry.namespace}/{owner}"] if owner else []
-        return []
+        return self.owner_keys(ctx, entry, "Deployment")
 
     def sync(self, ctx: Context, key: str) -> float | None:
         namespace, name = split_key(key)

@@ -15,7 +15,7 @@ from orchestrator.controlplane.queue import WorkQueue
 from orchestrator.controlplane.runner import Component
 from orchestrator.models import Cluster
 from orchestrator.store import watch
-from orchestrator.store.errors import Gone, StoreError, Unavailable
+from orchestrator.store.errors import StoreError, Unavailable
 from orchestrator.store.services import Batch
 
 from .base import Context, Controller, TransientError
@@ -54,30 +54,27 @@ class ControllerManager(Component):
         state = self.state(cluster)
         profile = profile_for(cluster.profile)
         now = clock.sim_seconds(cluster)
-        if not state:
-            state["last"] = watch.current_revision(cluster)
+        if "queues" not in state:
             state["queues"] = {c.name: WorkQueue() for c in self.controllers}
             state["memory"] = {c.name: {} for c in self.controllers}
             state["resync_at"] = 0.0
         queues: dict[str, WorkQueue] = state["queues"]
         probe = Context(cluster=cluster, now=now, profile=profile, batch=None, memory={})
+        self._follow_log(cluster, state, probe)
         if now >= state["resync_at"]:
             state["resync_at"] = now + profile.resync_period
             for controller in self.controllers:
                 probe.memory = state["memory"][controller.name]
                 for key in controller.all_keys(probe):
                     queues[controller.name].add(key)
-        self._follow_log(cluster, state, probe)
         for controller in self.controllers:
             self._sync_due(cluster, controller, state, queues[controller.name], profile)
         due = [q.next_due() for q in queues.values() if q.next_due() is not None]
         return max(min(due) - clock.sim_seconds(cluster), 0.0) if due else None
 
     def _follow_log(self, cluster: Cluster, state: dict, probe: Context) -> None:
-        try:
-            entries = watch.changes_since(cluster=cluster, revision=state["last"], kinds=self.kinds)
-        except Gone:
-            state["last"] = watch.current_revision(cluster)
+        entries = watch.follow(cluster=cluster, state=state, kinds=self.kinds)
+        if entries is None:  # nowhere to continue from: the resync looks at every key
             state["resync_at"] = 0.0
             return
         for entry in entries:
@@ -86,8 +83,6 @@ class ControllerManager(Component):
                     probe.memory = state["memory"][controller.name]
                     for key in controller.keys_for(probe, entry):
                         state["queues"][controller.name].add(key)
-        if entries:
-            state["last"] = entries[-1].revision
 
     def _sync_due(self, cluster: Cluster, controller: Controller, state: dict, queue: WorkQueue, profile) -> None:
         now = clock.sim_seconds(cluster)

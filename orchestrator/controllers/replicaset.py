@@ -34,10 +34,7 @@ class ReplicaSetController(Controller):
     def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
         if entry.kind == "ReplicaSet":
             return [f"{entry.namespace}/{entry.name}"]
-        if entry.owner_uid:
-            owner = ReplicaSet.objects.filter(cluster=ctx.cluster, uid=entry.owner_uid).values_list("name", flat=True).first()
-            return [f"{entry.namespace}/{owner}"] if owner else []
-        return []
+        return self.owner_keys(ctx, entry, "ReplicaSet")
 
     def sync(self, ctx: Context, key: str) -> float | None:
         namespace, name = split_key(key)

@@ -12,7 +12,6 @@ from orchestrator.kubelet.kubelet import Kubelet
 from orchestrator.models import Cluster, Machine
 from orchestrator.proxy.kube_proxy import KubeProxy
 from orchestrator.store import watch
-from orchestrator.store.errors import Gone
 from orchestrator.store.services import Batch
 
 
@@ -42,14 +41,5 @@ class NodeAgents(Component):
 
     @staticmethod
     def _services_changed(cluster: Cluster, state: dict) -> bool:
-        if "last" not in state:
-            state["last"] = watch.current_revision(cluster)
-            return True
-        try:
-            entries = watch.changes_since(cluster=cluster, revision=state["last"], kinds=("Service", "Endpoints"))
-        except Gone:
-            state["last"] = watch.current_revision(cluster)
-            return True
-        if entries:
-            state["last"] = entries[-1].revision
-        return bool(entries)
+        entries = watch.follow(cluster=cluster, state=state, kinds=("Service", "Endpoints"))
+        return entries is None or bool(entries)

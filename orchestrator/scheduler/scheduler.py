@@ -15,7 +15,7 @@ from orchestrator.controlplane import clock
 from orchestrator.controlplane.runner import Component
 from orchestrator.models import Cluster, Node, Pod, SchedulingRecord
 from orchestrator.store import watch
-from orchestrator.store.errors import Gone, StoreError, Unavailable
+from orchestrator.store.errors import StoreError, Unavailable
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import format_time, to_dict
 from orchestrator.store.services import Batch
@@ -61,9 +61,7 @@ class Scheduler(Component):
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
         now = clock.sim_seconds(cluster)
-        if not state:
-            state.update(last=watch.current_revision(cluster), backoff={})
-        backoff: dict[str, tuple[float, float]] = state["backoff"]
+        backoff: dict[str, tuple[float, float]] = state.setdefault("backoff", {})
         if self._cluster_changed(cluster, state):
             for uid, (_, delay) in list(backoff.items()):
                 backoff[uid] = (0.0, delay)  # a change may make room: try again now
@@ -83,13 +81,9 @@ class Scheduler(Component):
 
     def _cluster_changed(self, cluster: Cluster, state: dict) -> bool:
         """Return whether nodes changed or pods went away since the last pass."""
-        try:
-            entries = watch.changes_since(cluster=cluster, revision=state["last"], kinds=("Node", "Pod"))
-        except Gone:
-            state["last"] = watch.current_revision(cluster)
+        entries = watch.follow(cluster=cluster, state=state, kinds=("Node", "Pod"))
+        if entries is None:
             return True
-        if entries:
-            state["last"] = entries[-1].revision
         return any(e.kind == "Node" or e.event_type == "DELETED" or (e.object.get("metadata") or {}).get("deletionTimestamp") for e in entries)
 
     def _schedule(self, cluster: Cluster, pods: list[Pod], backoff: dict, now: float) -> None:

@@ -17,6 +17,25 @@ def changes_since(*, cluster: Cluster, revision: int, kinds=None, limit: int = 5
     return list(qs.order_by("revision")[:limit])
 
 
+def follow(*, cluster: Cluster, state: dict, kinds=None) -> list[Revision] | None:
+    """Return the entries after `state["last"]` and move it past them.
+
+    None means the reader has no place in the log to continue from (first call, or its
+    revision was compacted away): it must look at everything afresh.
+    """
+    if "last" not in state:
+        state["last"] = current_revision(cluster)
+        return None
+    try:
+        entries = changes_since(cluster=cluster, revision=state["last"], kinds=kinds)
+    except Gone:
+        state["last"] = current_revision(cluster)
+        return None
+    if entries:
+        state["last"] = entries[-1].revision
+    return entries
+
+
 def current_revision(cluster: Cluster) -> int:
     return Cluster.objects.filter(pk=cluster.pk).values_list("revision", flat=True).first() or 0
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from orchestrator.api import gen_openapi_schema as gen
+from orchestrator.api import schema_source
 from orchestrator.api import openapi
 from tests.orchestrator.api.kubectl_stub import StubServer, kubectl_path
 
@@ -128,15 +129,10 @@ def test_generator_converts_the_json_schema_dialect():
 
 def test_generator_reproduces_the_committed_file():
     try:
-        path = gen._definitions_path(gen.DEFAULT_VERSION)
+        source, where = schema_source.load(schema_source.arguments("", "", []))
     except SystemExit:
         pytest.skip("kubernetes-validate==1.37.0 is not installed (pip install kubernetes-validate==1.37.0)")
-    with open(path, encoding="utf-8") as fh:
-        source = json.load(fh)["$defs"]
-    data = gen.render(
-        gen.build(source), gen.DEFAULT_VERSION,
-        f"kubernetes_validate/kubernetes-json-schema/v{gen.DEFAULT_VERSION}-local/_definitions.json",
-    )
+    data = gen.render(gen.build(source), schema_source.DEFAULT_VERSION, where)
     with open(openapi.DATA_FILE, "rb") as fh:
         assert fh.read() == data
 
