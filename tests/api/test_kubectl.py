@@ -214,3 +214,18 @@ def test_bad_input_is_refused_with_kubectl_errors(kubectl):
     out = kubectl.run("get", "pod", "ghost", check=False)
     assert 'Error from server (NotFound): pods "ghost" not found' in out.stderr
     assert get_json(kubectl, "deployments")["items"] == []
+
+
+def test_server_side_apply_reports_conflicts_and_forces_them(kubectl):
+    out = kubectl.run("apply", "--server-side", "-f", "-", input=manifest(2)).stdout
+    assert out.strip() == "deployment.apps/web serverside-applied"
+    managers = {m["manager"] for m in get_json(kubectl, "deployment", "web", "--show-managed-fields")["metadata"]["managedFields"]}
+    assert "kubectl" in managers
+    kubectl.run("scale", "deployment", "web", "--replicas=3")
+    conflict = kubectl.run("apply", "--server-side", "-f", "-", input=manifest(4), check=False)
+    assert conflict.returncode != 0
+    assert "Apply failed with 1 conflict" in conflict.stderr and ".spec.replicas" in conflict.stderr
+    assert get_json(kubectl, "deployment", "web")["spec"]["replicas"] == 3
+    forced = kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "-", input=manifest(4)).stdout
+    assert forced.strip() == "deployment.apps/web serverside-applied"
+    assert get_json(kubectl, "deployment", "web")["spec"]["replicas"] == 4
