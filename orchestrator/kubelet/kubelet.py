@@ -7,6 +7,7 @@ and when it next changes, so a pass only touches pods with something due.
 """
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timezone
 
@@ -110,8 +111,13 @@ class Kubelet:
                 sandboxes.pop(uid)
         for uid, pod in pods.items():
             machine = by_name.get(pod.node_name)
+            sandbox = sandboxes.get(uid)
+            waiting = sandbox is not None and sandbox.next_at is not None and sandbox.next_at > self.now
+            if waiting and pod.deletion_timestamp is None:
+                self.waits.append(sandbox.next_at - self.now)  # nothing due yet; its status is current
+                continue
             if machine is not None:
-                self._sync_pod(machine, pod, sandboxes.get(uid))
+                self._sync_pod(machine, pod, sandbox)
 
     def _resync_machine(self, machine: Machine) -> None:
         """Start sandboxes for live pods that have none (after a boot) and drop orphans."""
@@ -135,10 +141,11 @@ class Kubelet:
             return
         if sandbox is None:
             sandbox = self._create_sandbox(machine, pod, obj)
+        before = (json.dumps(sandbox.state, sort_keys=True), sandbox.next_at)
         state = sandbox.state
         for container in obj["spec"].get("containers") or []:
             self._advance(machine, obj, state, container)
-        self._save(sandbox, obj, machine)
+        self._save(sandbox, obj, machine, before)
 
     def _create_sandbox(self, machine: Machine, pod: Pod, obj: dict) -> Sandbox:
         used = set(Sandbox.objects.filter(machine=machine).values_list("pod_ip", flat=True))
@@ -230,14 +237,15 @@ class Kubelet:
     def _event(self, pod: dict, machine: Machine, container: dict, reason: str, message: str, type: str = "Normal") -> None:
         self.batch.event(pod, reason, message, type=type, component="kubelet", host=machine.name, field_path=f"spec.containers{{{container['name']}}}")
 
-    def _save(self, sandbox: Sandbox, pod: dict, machine: Machine) -> None:
+    def _save(self, sandbox: Sandbox, pod: dict, machine: Machine, before: tuple) -> None:
         times = [c["at"] for c in sandbox.state["containers"].values() if c.get("at") is not None]
         running = [c for c in sandbox.state["containers"].values() if c["stage"] == "running" and c.get("ready_at", 0) > self.now]
         times += [c["ready_at"] for c in running]
         sandbox.next_at = min(times) if times else None
         if sandbox.next_at is not None:
             self.waits.append(sandbox.next_at - self.now)
-        sandbox.save()
+        if (json.dumps(sandbox.state, sort_keys=True), sandbox.next_at) != before:
+            sandbox.save()
         status = node_status.pod_status(pod, sandbox, machine, self.now)
         if status != pod.get("status"):
             pod["status"] = status
