@@ -179,7 +179,7 @@ def select(req: ApiRequest) -> tuple[list[dict], int, str, int | None]:
             continue
         if labels and not labels_match(labels, row.labels):
             continue
-        obj = to_dict(info, row)
+        obj = to_dict(info, row, copy_body=False)
         if fields and not fields_match(fields, obj):
             continue
         if limit and len(items) == limit:

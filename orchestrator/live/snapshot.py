@@ -51,7 +51,7 @@ def snapshot(cluster_id: int) -> dict | None:
         rows = info.model.objects.filter(cluster=cluster)
         if kind == "Event":
             rows = Event.objects.filter(cluster=cluster).order_by("-id")[:RECENT_EVENTS]
-        objects.extend(presenters.present(to_dict(info, row)) for row in rows)
+        objects.extend(presenters.present(to_dict(info, row, copy_body=False)) for row in rows)
     return {
         "type": "snapshot",
         "revision": revision,

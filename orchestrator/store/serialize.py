@@ -31,12 +31,17 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def to_dict(info: KindInfo, row) -> dict:
-    """Return the object as the Kubernetes API returns it."""
+def to_dict(info: KindInfo, row, *, copy_body: bool = True) -> dict:
+    """Return the object as the Kubernetes API returns it.
+
+    With copy_body=False the result shares its JSON parts with the row: for readers that only
+    serialize it (lists, watches, snapshots), where copying is most of the cost.
+    """
+    clone = copy.deepcopy if copy_body else (lambda value: value)
     meta: dict = {"name": row.name}
     if info.namespaced:
         meta["namespace"] = row.namespace
-    meta.update(copy.deepcopy(row.metadata_extra))
+    meta.update(clone(row.metadata_extra))
     meta["uid"] = str(row.uid)
     meta["resourceVersion"] = str(row.resource_version)
     if info.tracks_generation:
@@ -53,13 +58,13 @@ def to_dict(info: KindInfo, row) -> dict:
         ("finalizers", row.finalizers),
     ):
         if value:
-            meta[key] = copy.deepcopy(value)
+            meta[key] = clone(value)
     body = {"apiVersion": info.api_version, "kind": info.kind, "metadata": meta}
     if info.kind not in KINDS_WITHOUT_SPEC:
-        body["spec"] = copy.deepcopy(row.spec)
+        body["spec"] = clone(row.spec)
     if info.status_subresource:
-        body["status"] = copy.deepcopy(row.status)
-    body.update(copy.deepcopy(row.extra))
+        body["status"] = clone(row.status)
+    body.update(clone(row.extra))
     return body
 
 

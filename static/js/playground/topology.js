@@ -229,8 +229,10 @@ export class TopologyView {
       setAttr(agent, "title", powered ? "running" : "stopped (machine powered off)");
     }
     setText(card.runtime, runtime.replace("://", " ") || "runtime");
-    card.taints.replaceChildren(...taints.map((t) =>
-      h("li", { class: "taint", text: `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}` })));
+    card.taints.replaceChildren(...taints.map((t) => {
+      const text = `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`;
+      return h("li", { class: "taint", title: `taint ${text}`, text });
+    }));
     setBar(card.cpu, req.cpu_m || 0, alloc.cpu_m || 0, fmt.cpu);
     setBar(card.mem, req.memory || 0, alloc.memory || 0, fmt.memory);
     setText(card.podsText, alloc.pods != null ? `pods ${req.pods || 0}/${alloc.pods}` : "");
