@@ -229,3 +229,9 @@ def test_server_side_apply_reports_conflicts_and_forces_them(kubectl):
     forced = kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "-", input=manifest(4)).stdout
     assert forced.strip() == "deployment.apps/web serverside-applied"
     assert get_json(kubectl, "deployment", "web")["spec"]["replicas"] == 4
+
+
+def test_explain_reads_the_served_openapi(kubectl):
+    out = kubectl.run("explain", "deployment.spec.replicas").stdout
+    assert "replicas" in out and "Number of desired pods" in out
+    assert "FIELDS:" in kubectl.run("explain", "pods.spec").stdout

@@ -376,6 +376,7 @@ for (const tab of viewTabs) {
 const presentButton = $("#toggle-presentation");
 function setPresentation(on) {
   toggleClass(body, "presentation", on);
+  toggleClass(document.documentElement, "presentation", on);
   presentButton.setAttribute("aria-pressed", String(on));
   try {
     localStorage.setItem("playground.presentation", on ? "1" : "");
