@@ -9,7 +9,7 @@ import hashlib
 
 from orchestrator.kubelet.runtime import KUBELET_VERSION
 
-from .resources import EXTRA_GROUPS, GROUPS, RESOURCES, Resource, resources_in
+from .resources import EXTRA_GROUPS, GROUPS, Resource, resources_in
 
 SERVER_ADDRESS = "0.0.0.0:6443"
 
@@ -116,7 +116,3 @@ def aggregated(legacy: bool, discovery_version: str) -> dict:
             })
         items.append({"metadata": {"name": name, "creationTimestamp": None}, "versions": version_entries})
     return {"kind": "APIGroupDiscoveryList", "apiVersion": f"apidiscovery.k8s.io/{discovery_version}", "metadata": {}, "items": items}
-
-
-def all_resources() -> list[Resource]:
-    return RESOURCES

@@ -14,7 +14,7 @@ from orchestrator.store import services
 from orchestrator.store.errors import BadRequest, Cause, Conflict, Invalid, StoreError, Unavailable
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
-from orchestrator.store.services import Batch, resource_name
+from orchestrator.store.services import Batch
 
 from . import events_v1, managed, negotiation, patches, tables
 from .resources import Resource
@@ -458,7 +458,7 @@ def evict(req: ApiRequest) -> tuple[int, dict]:
         raise BadRequest(f"the kind in the data ({body.get('kind')}) does not match the expected kind (Eviction)")
     name = (body.get("metadata") or {}).get("name") or req.name
     if name != req.name:
-        raise BadRequest(f"name in URL does not match name in Eviction object")
+        raise BadRequest("name in URL does not match name in Eviction object")
     options = body.get("deleteOptions") or {}
     with Batch(req.cluster, component="kube-apiserver") as batch:
         if batch.row("Pod", req.namespace, req.name) is None:

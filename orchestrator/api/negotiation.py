@@ -83,8 +83,8 @@ def decode_body(raw: bytes, media: str, expected_kind: str) -> dict:
             raise BadRequest(f"the object provided is unrecognized (must be of type {expected_kind}): yaml: {exc}") from exc
     else:
         raise UnsupportedMediaType(
-            f"the body of the request was in an unknown format - accepted media types include: "
-            f"application/json, application/yaml, application/vnd.kubernetes.protobuf"
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json, application/yaml, application/vnd.kubernetes.protobuf"
         )
     if not isinstance(body, dict):
         raise BadRequest(f"the object provided is unrecognized (must be of type {expected_kind}): couldn't get version/kind; json parse error: expected an object")
@@ -106,9 +106,9 @@ def decode_patch(raw: bytes, media: str):
     kind = PATCH_TYPES.get(media)
     if kind is None or kind == "apply-cbor":
         raise UnsupportedMediaType(
-            f"the body of the request was in an unknown format - accepted media types include: "
-            f"application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
-            f"application/strategic-merge-patch+json"
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+            "application/strategic-merge-patch+json"
         )
     try:
         if kind == "apply":

@@ -71,7 +71,7 @@ def parse_label_selector(text: str | None) -> list[Requirement]:
         elif m := CMP_RE.match(part):
             op = "=" if m.group(2) in ("=", "==") else m.group(2)
             if op in (">", "<") and not re.fullmatch(r"-?\d+", m.group(3)):
-                raise BadRequest(f'unable to parse requirement: for \'gt\', \'lt\' operators, the value must be an integer')
+                raise BadRequest('unable to parse requirement: for \'gt\', \'lt\' operators, the value must be an integer')
             requirements.append(Requirement(m.group(1), op, (m.group(3),)))
         elif m := KEY_RE.match(part):
             requirements.append(Requirement(m.group(2), "!" if m.group(1) else "exists"))

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.decorators.csrf import csrf_exempt
 
 from orchestrator.controlplane.clusters import cluster_get
-from orchestrator.store.errors import BadRequest, NotFound, StoreError
+from orchestrator.store.errors import NotFound, StoreError
 
 from . import discovery, handlers, negotiation, openapi
 from . import watch as watch_stream
@@ -233,7 +233,3 @@ def api_root(request: HttpRequest, cluster: str) -> HttpResponse:
     paths = ["/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version"]
     paths += [f"/apis/{g['name']}" for g in discovery.api_group_list()["groups"]]
     return json_response({"paths": sorted(paths)})
-
-
-def bad_request(message: str) -> HttpResponse:
-    return status_response(BadRequest(message))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from orchestrator.models import Pod, ReplicaSet, Revision
+from orchestrator.models import Pod, Revision
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
 from orchestrator.store.validation import selector_matches

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from orchestrator.models import Cluster, Machine
+from orchestrator.models import Cluster
 from orchestrator.models.cluster import COMPONENTS
 from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, NotFound
 from orchestrator.store.services import Batch

@@ -42,7 +42,3 @@ KINDS: dict[str, KindInfo] = {
         KindInfo("ReplicaSet", models.ReplicaSet, "apps/v1", "replicasets", True, ("rs",), True, True),
     )
 }
-
-
-def kind_info(kind: str) -> KindInfo:
-    return KINDS[kind]

@@ -475,10 +475,6 @@ def _comparable(obj: dict) -> dict:
     return obj
 
 
-def batch(cluster: Cluster, *, component: str = "") -> Batch:
-    return Batch(cluster, component=component)
-
-
 def object_create(*, cluster: Cluster, kind: str, obj: dict, component: str = "") -> dict:
     with Batch(cluster, component=component) as b:
         return b.create(kind, obj)

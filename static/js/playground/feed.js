@@ -108,7 +108,7 @@ export class LiveFeed {
     } else if (msg.type === "delta") {
       if (this.awaitingSnapshot) return; // the coming snapshot covers it
       const revision = this.store.revision;
-      if (msg.to <= revision) return; // already covered by the snapshot
+      if (msg.from !== revision && msg.to <= revision) return; // already covered by the snapshot
       if (msg.from !== revision) {
         this.stats.gaps += 1;
         this.resync(`gap: had revision ${revision}, delta starts at ${msg.from}`);

@@ -284,7 +284,7 @@ const header = {
     const cluster = store.cluster;
     if (!cluster) return;
     const clock = cluster.clock || {};
-    this.clockBase = { now: Date.parse(clock.now), at: Date.now(), speed: clock.speed ?? 1, paused: !!clock.paused };
+    this.rebaseClock(clock);
     if (document.activeElement !== this.speed) {
       const value = String(clock.speed ?? 1);
       if (![...this.speed.options].some((o) => o.value === value)) this.speed.append(h("option", { value, text: `×${value}` }));
@@ -297,11 +297,24 @@ const header = {
     this.tick();
   },
 
-  tick() {
+  /** The page runs the simulated clock itself from `now`, `speed` and `paused`; frames may omit `now`. */
+  rebaseClock(clock) {
+    let now = Date.parse(clock.now);
+    if (Number.isNaN(now)) now = this.simNow();
+    this.clockBase = { now, at: Date.now(), speed: clock.speed ?? 1, paused: !!clock.paused };
+    this.tick();
+  },
+
+  simNow() {
     const base = this.clockBase;
-    if (!base || Number.isNaN(base.now)) return;
-    const now = base.paused ? base.now : base.now + (Date.now() - base.at) * base.speed;
-    setText(this.simTime, new Date(now).toISOString().slice(11, 19) + (base.paused ? " (paused)" : ""));
+    if (!base) return NaN;
+    return base.paused ? base.now : base.now + (Date.now() - base.at) * base.speed;
+  },
+
+  tick() {
+    const now = this.simNow();
+    if (Number.isNaN(now)) return;
+    setText(this.simTime, new Date(now).toISOString().slice(11, 19) + (this.clockBase.paused ? " (paused)" : ""));
   },
 
   renderNamespaces() {
@@ -317,10 +330,18 @@ const header = {
   },
 };
 setInterval(() => header.tick(), 500);
+// Someone else may jump the clock ahead; read it now and then (cheap) to stay exact.
+setInterval(() => {
+  if (document.visibilityState !== "visible" || feed.state !== "live") return;
+  api.getClock().then((clock) => header.rebaseClock(clock), () => {});
+}, 20000);
 
 header.speed.addEventListener("change", () => {
   const speed = Number(header.speed.value);
-  ui.run(header.speed, null, () => api.setClock({ speed }), () => `Clock speed ×${speed}.`, (e) => {
+  ui.run(header.speed, null, () => api.setClock({ speed }), (clock) => {
+    header.rebaseClock(clock);
+    return `Clock speed ×${speed}.`;
+  }, (e) => {
     header.renderClock();
     toasts.show(e.message, "error");
     return false;
@@ -328,10 +349,16 @@ header.speed.addEventListener("change", () => {
 });
 header.pause.addEventListener("click", () => {
   const paused = !(store.cluster && store.cluster.clock && store.cluster.clock.paused);
-  ui.run(header.pause, null, () => api.setClock({ paused }), () => (paused ? "Clock paused: the cluster stands still." : "Clock running."));
+  ui.run(header.pause, null, () => api.setClock({ paused }), (clock) => {
+    header.rebaseClock(clock);
+    return paused ? "Clock paused: the cluster stands still." : "Clock running.";
+  });
 });
 $("#clock-advance").addEventListener("click", (event) => {
-  ui.run(event.currentTarget, null, () => api.setClock({ advance: 30 }), () => "Skipped 30 simulated seconds.");
+  ui.run(event.currentTarget, null, () => api.setClock({ advance: 30 }), (clock) => {
+    header.rebaseClock(clock);
+    return "Skipped 30 simulated seconds.";
+  });
 });
 header.profile.addEventListener("change", () => {
   const profile = header.profile.value;

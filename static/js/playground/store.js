@@ -107,6 +107,21 @@ export class ClusterStore {
   }
 
   upsert(view) {
+    if (view.kind === "Endpoints") {
+      this.put(view);
+      const svc = this.get("Service", view.key);
+      if (svc) this.put({ ...svc, endpoints: view.endpoints || [] });
+      return;
+    }
+    if (view.kind === "Service" && !view.endpoints) {
+      // The ready endpoints may come as their own Endpoints view (same key).
+      const ep = this.get("Endpoints", view.key);
+      view = { ...view, endpoints: ep ? ep.endpoints || [] : [] };
+    }
+    this.put(view);
+  }
+
+  put(view) {
     let map = this.kinds.get(view.kind);
     if (!map) this.kinds.set(view.kind, (map = new Map()));
     const old = map.get(view.key);
@@ -122,6 +137,29 @@ export class ClusterStore {
     map.delete(key);
     this.index(old, null);
     this.record(kind, key, old, null);
+    if (kind === "Endpoints") {
+      const svc = this.get("Service", key);
+      if (svc) this.put({ ...svc, endpoints: [] });
+    }
+  }
+
+  /** CPU and memory requested on a node by its pods that still hold resources, as the scheduler counts them. */
+  requestedOn(nodeName) {
+    let cpu = 0;
+    let memory = 0;
+    let pods = 0;
+    let known = false;
+    for (const key of this.podsByNode.get(nodeName) || []) {
+      const pod = this.get("Pod", key);
+      if (!pod || pod.phase === "Succeeded" || pod.phase === "Failed") continue;
+      pods += 1;
+      if (pod.requests) {
+        known = true;
+        cpu += pod.requests.cpu_m || 0;
+        memory += pod.requests.memory || 0;
+      }
+    }
+    return known || pods === 0 ? { cpu_m: cpu, memory, pods } : null;
   }
 
   record(kind, key, old, view) {

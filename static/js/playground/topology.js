@@ -86,6 +86,18 @@ export class TopologyView {
       const pod = store.get("Pod", key);
       if (pod) this.upsertChip(pod);
     }
+    // The requested-resources bars follow the pods drawn in the same frame.
+    if (!nodesChanged) {
+      const touched = new Set();
+      for (const change of podChanges) {
+        if (change.old && change.old.node) touched.add(change.old.node);
+        if (change.view && change.view.node) touched.add(change.view.node);
+      }
+      for (const name of touched) {
+        const card = this.cards.get(name);
+        if (card) this.updateCard(card, store.get("Node", name), store.machines.get(name));
+      }
+    }
     if (servicesChanged) {
       this.syncServices(batch);
       structural = true;
@@ -202,7 +214,7 @@ export class TopologyView {
     const ready = node ? node.ready : "";
     const cordoned = !!(node && node.unschedulable);
     const alloc = (node && node.allocatable) || {};
-    const req = (node && node.requested) || {};
+    const req = (node && (this.store.requestedOn(card.name) || node.requested)) || {};
     const taints = (node && node.taints) || [];
     const runtime = (node && node.runtime) || (machine && machine.runtime) || "";
     const sig = [powered, ready, cordoned, alloc.cpu_m, alloc.memory, alloc.pods, req.cpu_m, req.memory, req.pods,
@@ -470,8 +482,10 @@ export class TopologyView {
         setText(rec.title, svc.name);
         const selector = Object.entries(svc.selector || {}).map(([k, v]) => `${k}=${v}`).join(",");
         setText(rec.meta, `${svc.type || "ClusterIP"} ${svc.clusterIP || ""} ${(svc.ports || []).join(" ")}${selector ? " · " + selector : ""}`);
-        setText(rec.eps, endpoints.length ? `→ ${fmt.plural(endpoints.length, "ready endpoint")}` : "→ no ready endpoints");
-        toggleClass(rec.el, "no-endpoints", endpoints.length === 0);
+        const selects = Object.keys(svc.selector || {}).length > 0;
+        setText(rec.eps, endpoints.length ? `→ ${fmt.plural(endpoints.length, "ready endpoint")}`
+          : selects ? "→ no ready endpoints" : "no selector: endpoints are not pods");
+        toggleClass(rec.el, "no-endpoints", endpoints.length === 0 && selects);
         rec.el.dataset.endpoints = String(endpoints.length);
         setAttr(rec.el, "aria-label", `Service ${svc.key}, ${fmt.plural(endpoints.length, "ready endpoint")}`);
       }

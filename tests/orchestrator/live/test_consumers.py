@@ -5,7 +5,6 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from orchestrator.controlplane.clusters import cluster_create
-from orchestrator.live.consumers import ClusterConsumer
 from orchestrator.live.snapshot import snapshot
 from orchestrator.store import services
 from tests.e2e.helpers import deployment, nodes_ready
