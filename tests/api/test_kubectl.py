@@ -235,3 +235,26 @@ def test_explain_reads_the_served_openapi(kubectl):
     out = kubectl.run("explain", "deployment.spec.replicas").stdout
     assert "replicas" in out and "Number of desired pods" in out
     assert "FIELDS:" in kubectl.run("explain", "pods.spec").stdout
+
+
+def test_logs_follow_streams_and_binding_places_a_pod(kubectl, server, cluster_name):
+    deploy(kubectl, 1)
+    pod = running_pods(kubectl)[0]["metadata"]["name"]
+    proc = subprocess.Popen([kubectl.binary, "--kubeconfig", str(kubectl.kubeconfig), "logs", "-f", pod],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: "start worker processes" in proc.stdout.readline(), 20, "followed log lines", interval=0)
+    finally:
+        proc.kill()
+        proc.communicate()
+    base = f"/clusters/{cluster_name}"
+    server.json("POST", f"{base}/playground/components/kube-scheduler/power", {"on": False})
+    kubectl.run("run", "manual", "--image=nginx:1.25")
+    code, body = server.json("POST", f"{base}/api/v1/namespaces/default/pods/manual/binding",
+                             {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "manual"}, "target": {"kind": "Node", "name": "worker-3"}})
+    assert code == 201, body
+    wait_for(lambda: get_json(kubectl, "pod", "manual")["status"].get("phase") == "Running", 20, "the bound pod running")
+    assert get_json(kubectl, "pod", "manual")["spec"]["nodeName"] == "worker-3"
+    code, body = server.json("POST", f"{base}/api/v1/namespaces/default/pods/manual/binding",
+                             {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "manual"}, "target": {"kind": "Node", "name": "worker-1"}})
+    assert code == 409

@@ -162,3 +162,16 @@ def test_finalizers_hold_an_object_until_they_are_removed(cluster):
     assert not ConfigMap.objects.filter(cluster=cluster, name="held").exists()
     assert Revision.objects.filter(cluster=cluster, name="held").last().event_type == "DELETED"
     assert cm["metadata"]["uid"] == Revision.objects.filter(cluster=cluster, name="held").last().uid
+
+
+def test_the_kubeconfig_command_prints_a_working_config(cluster):
+    import io
+
+    import yaml
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("kubeconfig", "demo", "--server", "http://10.1.2.3:8000", stdout=out)
+    config = yaml.safe_load(out.getvalue())
+    assert config["clusters"][0]["cluster"]["server"] == "http://10.1.2.3:8000/clusters/demo"
+    assert config["current-context"] == "playground-demo"
