@@ -54,3 +54,25 @@ def test_restored_worker_becomes_ready_and_leaves_no_duplicates(cluster, sim):
     sim.settle(5)
     assert len(live_pods(cluster, "web")) == 6
     assert len(running_pods(cluster, "web")) == 6
+
+
+def test_the_kubernetes_profile_waits_its_real_grace_period_and_tolerations(db):
+    from orchestrator.controlplane.clusters import cluster_create
+    from tests.sim import Simulation
+
+    cluster = cluster_create(name="real", profile="kubernetes")
+    sim = Simulation(cluster, max_jump=2.0)
+    sim.run_until(lambda: nodes_ready(cluster), within=30, what="four Ready nodes")
+    create_deployment(cluster, replicas=3)
+    sim.run_until(lambda: len(running_pods(cluster, "web")) == 3, within=60, what="3 running pods")
+    victim = Counter(p.node_name for p in running_pods(cluster, "web")).most_common(1)[0][0]
+    machine_power(machine=Machine.objects.get(cluster=cluster, name=victim), on=False)
+    off_at = sim.now()
+    sim.run_until(lambda: Node.objects.get(cluster=cluster, name=victim).ready == "Unknown", within=60, what="Unknown")
+    noticed = sim.now() - off_at
+    assert 30 <= noticed <= 45  # 40 s grace, counted from the last heartbeat (every 10 s)
+    pod = next(p for p in live_pods(cluster, "web") if p.node_name == victim)
+    toleration = next(t for t in pod.spec["tolerations"] if t["key"] == "node.kubernetes.io/unreachable")
+    assert toleration["tolerationSeconds"] == 300
+    sim.run_until(lambda: Pod.objects.get(pk=pod.pk).deletion_timestamp is not None, within=320, what="eviction")
+    assert sim.now() - off_at >= noticed + 299
