@@ -52,3 +52,23 @@ def page(context):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---------------------------------------------------------------- a real playground
+@pytest.fixture(scope="session")
+def playground_server(tmp_path_factory):
+    """One playground process for the live browser tests; each test makes its own cluster."""
+    from tests.live import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("browser-playground")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_cluster(playground_server):
+    from tests.browser.live_cluster import LiveCluster
+
+    cluster = LiveCluster.create(playground_server)
+    yield cluster
+    cluster.delete()

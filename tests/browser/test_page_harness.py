@@ -140,8 +140,8 @@ def test_details_show_why_a_pod_is_pending(page):
     expect(page.locator("#details")).to_be_visible()
     expect(page.locator("#details-body")).to_contain_text("Why pending")
     page.locator('#details-tabs [data-tab="scheduling"]').click()
-    expect(page.locator("#details-body table.sched")).to_contain_text("NodeResourcesFit: Insufficient cpu")
-    expect(page.locator("#details-body table.sched")).to_contain_text("NodeUnschedulable")
+    expect(page.locator('#details-body .sched li[data-node="worker-1"]')).to_contain_text("NodeResourcesFit Insufficient cpu")
+    expect(page.locator('#details-body .sched li[data-node="worker-2"]')).to_contain_text("NodeUnschedulable")
 
 
 def test_keyboard_reaches_nodes_pods_and_actions(page):
@@ -174,3 +174,70 @@ def test_presentation_mode_and_ownership_view(page, artifacts):
     expect(tree.locator(f'.o-dep[data-key="default/web"] .o-rs[data-key="{demo["web_rs"]["key"]}"] .pod')).to_have_count(6)
     expect(page.locator("#owner-services")).to_contain_text("default/web")
     page.screenshot(path=str(artifacts / "harness-ownership.png"))
+
+
+def test_namespace_filter_hides_other_namespaces_everywhere(page):
+    harness, demo = open_demo(page)
+    page.locator("#ns-filter").select_option("team-a")
+    expect(page.locator('#topology .pod[data-key="team-a/other"]')).to_be_visible()
+    expect(page.locator('#topology .pod[data-key="default/web-7d9f8c6b5-x7k2p"]')).to_be_hidden()
+    expect(page.locator('#topology .service[data-key="default/web"]')).to_be_hidden()
+    expect(page.locator("#tray-count")).to_have_text("0")
+    expect(page.locator("#timeline-list li")).to_have_count(0)
+    page.locator("#ns-filter").select_option("")
+    expect(page.locator("#timeline-list li")).to_have_count(4)
+
+
+def test_an_event_links_to_its_object(page):
+    harness, demo = open_demo(page)
+    crash = demo["pods"][6]
+    harness.respond("GET", f"/playground/objects/Pod/default/{crash['name']}", 200, {"object": {}, "yaml": "", "events": []})
+    page.locator("#timeline-list button", has_text=crash["name"]).click()
+    expect(page.locator("#details-title")).to_have_text(f"Pod {crash['key']}")
+    expect(page.locator(f'#topology .pod[data-key="{crash["key"]}"]')).to_have_class(re.compile(r"\bselected\b"))
+
+
+def test_forms_send_their_requests_and_keep_refusals_in_the_dialog(page):
+    harness, demo = open_demo(page)
+    harness.respond("POST", "/playground/nodes", 201, {"name": "worker-4", "runtime": "cri-o", "cpu": "4", "memory": "8Gi"})
+    page.locator("#open-add-node").click()
+    page.locator("#an-runtime").select_option("cri-o")
+    page.locator("#an-cpu").fill("4")
+    page.locator("#an-memory").fill("8Gi")
+    page.locator("#dlg-add-node button[type=submit]").click()
+    expect(page.locator("#dlg-add-node")).not_to_have_attribute("open", "")
+    assert ("POST", "/clusters/demo/playground/nodes", {"runtime": "cri-o", "cpu": "4", "memory": "8Gi", "pods": 110}) in harness.requests
+
+    harness.respond("POST", "/apis/apps/v1/namespaces/default/deployments", 409,
+                    status(409, "AlreadyExists", 'deployments.apps "web" already exists'))
+    page.locator("#open-deploy").click()
+    page.locator("#nd-name").fill("web")
+    page.locator("#dlg-deploy button[type=submit]").click()
+    expect(page.locator("#dlg-deploy .form-error")).to_contain_text('deployments.apps "web" already exists')
+    expect(page.locator("#dlg-deploy")).to_have_attribute("open", "")
+    sent = [b for m, p, b in harness.requests if p.endswith("/deployments")][-1]
+    assert sent["spec"]["template"]["spec"]["containers"] == [{"name": "nginx", "image": "nginx:1.25"}]
+    assert sent["spec"]["replicas"] == 3
+    page.keyboard.press("Escape")
+
+    harness.respond("POST", "/playground/nodes/worker-1/drain", 200, {"evicted": ["default/web-7d9f8c6b5-x7k2p", "default/web-7d9f8c6b5-m2n8q"]})
+    page.locator("#topology .node[data-node=worker-1] [data-act=drain]").click()
+    expect(page.locator(".toast").last).to_contain_text("2 pods evicted")
+
+
+def test_a_big_cluster_draws_and_follows_deltas(page):
+    big = v.big_cluster(100, 30, 30)
+    first = v.snapshot(REV, big["machines"], big["objects"])
+    harness = Harness(page, on_connect=lambda h, ws: ws.send(json.dumps(first)))
+    harness.open()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=20000)
+    expect(page.locator("#workers .node")).to_have_count(100)
+    expect(page.locator("#topology .pod[data-key]")).to_have_count(3000)
+    expect(page.locator("#topology")).to_have_class(re.compile(r"\bdots\b"))
+    moved = [dict(p, node="worker-100") for p in big["pods"][:5]]
+    gone = big["pods"][100:300]
+    harness.send(v.delta(REV, REV + 1, upserts=moved, deletes=gone))
+    expect(page.locator("#topology .pod[data-key]")).to_have_count(2800)
+    expect(page.locator("#workers .node[data-node=worker-100] .pod[data-key]")).to_have_count(35)
+    stats = page.evaluate("window.playground.stats")
+    print(f"big cluster: first frame {stats['maxFrameMs']:.0f} ms, last frame {stats['lastFrameMs']:.0f} ms")

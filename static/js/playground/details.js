@@ -143,8 +143,7 @@ export class DetailsPanel {
       if (seq === this.seq) this.loading = false;
     }
     this.renderActions();
-    if (this.tab !== "status" || !this.data) this.renderBody();
-    else this.renderBody();
+    this.renderBody();
   }
 
   showTab(tab, focus) {
@@ -373,18 +372,19 @@ function schedulingContent(scheduling, view) {
   out.push(h("p", { class: "sched-message" }, scheduling.node ? `Placed on ${scheduling.node}. ` : "Not placed. ", scheduling.message || ""));
   const nodes = scheduling.nodes || [];
   if (nodes.length) {
-    const plugins = new Set();
-    for (const n of nodes) for (const p of Object.keys(n.scores || {})) plugins.add(p);
     const sorted = [...nodes].sort((a, b) => (b.feasible - a.feasible) || ((b.total ?? 0) - (a.total ?? 0)) || a.node.localeCompare(b.node));
-    out.push(h("table", { class: "grid sched" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Node" }), h("th", { scope: "col", text: "Result" }),
-        h("th", { scope: "col", text: "Filter / reasons" }), h("th", { scope: "col", text: "Scores" }), h("th", { scope: "col", text: "Total" }))),
-      h("tbody", {}, ...sorted.map((n) => h("tr", { class: n.node === scheduling.node ? "chosen" : n.feasible ? "" : "rejected" },
-        h("th", { scope: "row", text: n.node }),
-        h("td", { text: n.node === scheduling.node ? "✓ chosen" : n.feasible ? "feasible" : "✗ rejected" }),
-        h("td", { text: n.feasible ? "" : [n.rejected_by, ...(n.reasons || [])].filter(Boolean).join(": ") }),
-        h("td", { text: Object.entries(n.scores || {}).map(([p, s]) => `${p} ${s}`).join(", ") }),
-        h("td", { text: n.total == null ? "" : String(n.total) }))))));
+    out.push(h("ol", { class: "sched", "aria-label": "every node, as the scheduler saw it" }, ...sorted.map((n) => {
+      const chosen = n.node === scheduling.node;
+      const result = chosen ? "✓ chosen" : n.feasible ? "feasible" : "✗ rejected";
+      const scores = Object.entries(n.scores || {});
+      return h("li", { class: chosen ? "chosen" : n.feasible ? "feasible" : "rejected", "data-node": n.node },
+        h("div", { class: "sched-head" },
+          h("strong", { text: n.node }), h("span", { class: "sched-result", text: result }),
+          n.total != null ? h("span", { class: "sched-total", text: `score ${n.total}` }) : null),
+        n.feasible ? null : h("div", { class: "sched-why" },
+          n.rejected_by ? h("code", { text: n.rejected_by }) : null, (n.reasons || []).length ? ` ${(n.reasons || []).join("; ")}` : ""),
+        scores.length ? h("div", { class: "sched-scores", text: scores.map(([p, v]) => `${p} ${v}`).join(" · ") }) : null);
+    })));
   }
   return out;
 }

@@ -204,18 +204,22 @@ function queueFrame() {
 
 function frame() {
   frameQueued = false;
-  if (!store.hasPending()) return;
   const t0 = performance.now();
-  const batch = store.takeChanges();
-  topology.apply(batch);
-  ownership.apply(batch);
-  timeline.apply(batch);
-  details.apply(batch);
-  header.apply(batch);
-  const ms = performance.now() - t0;
-  stats.frames += 1;
-  stats.lastFrameMs = ms;
-  stats.maxFrameMs = Math.max(stats.maxFrameMs, ms);
+  if (store.hasPending()) {
+    const batch = store.takeChanges();
+    topology.apply(batch);
+    ownership.apply(batch);
+    timeline.apply(batch);
+    details.apply(batch);
+    header.apply(batch);
+    const ms = performance.now() - t0;
+    stats.frames += 1;
+    stats.lastFrameMs = ms;
+    stats.maxFrameMs = Math.max(stats.maxFrameMs, ms);
+  } else {
+    header.apply({ objects: new Map() });
+  }
+  // Deltas with nothing to draw (leases, for instance) still move the page to their revision.
   stats.renderedRevision = store.revision;
   stats.renderedAt = Date.now();
   for (let i = waiters.length - 1; i >= 0; i--) {

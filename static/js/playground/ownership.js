@@ -2,7 +2,7 @@
 // with the Services beside it. One block per Deployment, rebuilt only when the Deployment,
 // one of its ReplicaSets or one of their Pods changed, and only while the view is shown.
 
-import { h, setText } from "./dom.js";
+import { h } from "./dom.js";
 import * as fmt from "./format.js";
 import { podDescription, podState, shortPodName } from "./podstate.js";
 

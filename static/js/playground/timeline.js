@@ -61,7 +61,8 @@ export class Timeline {
     }
     if (!fresh.length) return;
     fresh.sort((a, b) => (a.last || "").localeCompare(b.last || ""));
-    for (const e of fresh) {
+    // A burst of events: only the newest can stay in the list, so only those are drawn.
+    for (const e of fresh.length > MAX_SHOWN ? fresh.slice(-MAX_SHOWN) : fresh) {
       if (!this.matches(e)) {
         const item = this.items.get(e.key);
         if (item) {

@@ -54,6 +54,17 @@ export class TopologyView {
     this.linesQueued = false;
     this.animations = true;
 
+    // Which cards are on screen: chips elsewhere are never measured (measuring inside a card
+    // that content-visibility skips would force its layout and cost a whole frame).
+    this.onScreen = new Set();
+    this.watcher = window.IntersectionObserver ? new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) this.onScreen.add(entry.target);
+        else this.onScreen.delete(entry.target);
+      }
+    }, { root: this.root, rootMargin: "64px" }) : null;
+    if (this.watcher) this.watcher.observe(root.querySelector("#pending-tray"));
+
     this.buildComponents();
     this.bindEvents();
   }
@@ -163,6 +174,8 @@ export class TopologyView {
       if (wanted.has(name)) continue;
       card.el.remove();
       this.cards.delete(name);
+      if (this.watcher) this.watcher.unobserve(card.el);
+      this.onScreen.delete(card.el);
       for (const key of this.store.podsByNode.get(name) || []) rehome.push(key);
     }
     const cp = [];
@@ -172,6 +185,7 @@ export class TopologyView {
       if (!card) {
         card = this.createCard(name);
         this.cards.set(name, card);
+        if (this.watcher) this.watcher.observe(card.el);
         for (const key of this.store.podsByNode.get(name) || []) rehome.push(key);
       }
       this.updateCard(card, this.store.get("Node", name), this.store.machines.get(name));
@@ -202,8 +216,8 @@ export class TopologyView {
       h("header", { class: "node-head" }, h("h3", { class: "node-name", text: name }), status, power, cordon),
       h("div", { class: "agents" }, kubelet, proxy, runtime),
       taints,
-      h("div", { class: "bars" }, cpu.el, mem.el, podsText),
-      h("div", { class: "node-actions" }, powerBtn, cordonBtn, drainBtn),
+      h("div", { class: "bars" }, cpu.el, mem.el),
+      h("div", { class: "node-actions" }, powerBtn, cordonBtn, drainBtn, podsText),
       pods);
     setAttr(drainBtn, "aria-label", `Drain ${name}`);
     return { name, el, status, power, cordon, kubelet, proxy, runtime, taints, cpu, mem, podsText, powerBtn, cordonBtn, drainBtn, pods, sig: "" };
@@ -363,7 +377,7 @@ export class TopologyView {
       const rec = this.chips.get(change.key);
       if (!change.view) {
         const owner = change.old && change.old.owner;
-        if (rec && owner) {
+        if (rec && owner && this.shown(rec)) {
           const rect = visibleRect(rec.el);
           if (rect) {
             let list = this.departed.get(owner.uid);
@@ -374,7 +388,7 @@ export class TopologyView {
         }
       } else if (rec) {
         const oldNode = change.old ? change.old.node || "" : "";
-        if (oldNode !== (change.view.node || "")) {
+        if (oldNode !== (change.view.node || "") && this.shown(rec)) {
           const rect = visibleRect(rec.el);
           if (rect) {
             flights.push({ key: change.key, rect });
@@ -398,10 +412,19 @@ export class TopologyView {
     return flights;
   }
 
+  /** Whether a chip's card (or the Pending tray) is on screen, so measuring it is cheap. */
+  shown(rec) {
+    if (!this.watcher) return true;
+    const container = rec.container;
+    if (!container) return false;
+    const box = container.closest(".node, .tray");
+    return !!box && this.onScreen.has(box);
+  }
+
   fly(flights) {
     for (const flight of flights) {
       const rec = this.chips.get(flight.key);
-      if (!rec) continue;
+      if (!rec || !this.shown(rec)) continue;
       const to = visibleRect(rec.el);
       if (!to) continue;
       const from = flight.rect;
@@ -677,6 +700,8 @@ export class TopologyView {
       if (this.svg && this.svg.firstChild) this.queueLines();
     }, { passive: true });
     window.addEventListener("resize", () => this.queueLines());
+    // Any change of the picture's size (details panel, presentation mode, timeline) moves chips.
+    if (window.ResizeObserver) new ResizeObserver(() => this.queueLines()).observe(this.canvas);
   }
 
   onKey(event) {
