@@ -14,7 +14,10 @@ up and down, prints:
   animation frame that drew it, median and p95 over --changes writes, for 1 page and for
   --pages pages open at once (all on this machine, sharing its cores with the server).
 
-    python bench/topology_fps.py [--nodes 100] [--pods-per-node 30] [--pods 3000]
+With --synthetic the page runs alone on a scripted feed (same protocol, no server), which
+isolates the drawing from the server's own load.
+
+    python bench/topology_fps.py [--synthetic] [--nodes 100] [--pods-per-node 30] [--pods 3000]
         [--deployments 30] [--changes 200] [--pages 20] [--seconds 10] [--profile kubernetes]
 """
 from __future__ import annotations
@@ -133,8 +136,14 @@ def open_page(context, url: str):
     page = context.new_page()
     t0 = time.monotonic()
     page.goto(url)
-    page.wait_for_function("window.playground && window.playground.stats.frames >= 1 && "
-                           "document.querySelector('#conn').dataset.state === 'live'", timeout=120000)
+    try:
+        page.wait_for_function("window.playground && window.playground.stats.frames >= 1 && "
+                               "document.querySelector('#conn').dataset.state === 'live'", timeout=300000)
+    except Exception:
+        print("page did not go live:", page.evaluate("""() => JSON.stringify({
+            state: document.querySelector('#conn').dataset.state, why: document.querySelector('#conn').title,
+            feed: window.playground && window.playground.feed.stats, render: window.playground && window.playground.stats})"""))
+        raise
     return page, time.monotonic() - t0
 
 
@@ -175,6 +184,74 @@ def summary(delays: list[float]) -> str:
     return f"median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms over {len(ordered)} samples"
 
 
+def synthetic(args) -> None:
+    """The page alone: a scripted feed (no server) of NODES x PODS_PER_NODE running pods."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+    os.environ.setdefault("PLAYGROUND_VAR_DIR", tempfile.mkdtemp(prefix="playground-bench-"))
+    import django
+
+    django.setup()
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import views as v
+    from tests.browser.harness import Harness
+
+    big = v.big_cluster(args.nodes, args.pods_per_node, args.deployments)
+    first = v.snapshot(1, big["machines"], big["objects"])
+    print(f"synthetic feed: {args.nodes} workers, {len(big['pods'])} pods, snapshot {len(json.dumps(first)) / 1024:.0f} KiB", flush=True)
+    rng = random.Random(1)
+    states = [("Running", "Running", True), ("Running", "Running", False), ("Pending", "ContainerCreating", False)]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        harness = Harness(page, on_connect=lambda h, ws: ws.send(json.dumps(first)))
+        t0 = time.monotonic()
+        harness.open()
+        page.wait_for_function("window.playground && window.playground.stats.frames >= 1", timeout=60000)
+        print(f"drawn {time.monotonic() - t0:.2f} s after navigation, first frame "
+              f"{page.evaluate('window.playground.stats.maxFrameMs'):.0f} ms", flush=True)
+        print(f"idle: {fps(page, args.seconds)['fps']:.1f} fps", flush=True)
+        for per_frame in (30, 100, 300):
+            pods = big["pods"]
+            revision = [1]
+            stop = threading.Event()
+
+            def feed():
+                while not stop.is_set():
+                    changes = []
+                    for _ in range(per_frame):
+                        i = rng.randrange(len(pods))
+                        phase, status, ready = rng.choice(states)
+                        node = pods[i]["node"] if rng.random() < 0.9 else f"worker-{rng.randrange(args.nodes) + 1}"
+                        pods[i] = dict(pods[i], phase=phase, status=status, ready=ready, node=node)
+                        changes.append(pods[i])
+                    frames.append(v.delta(revision[0], revision[0] + 1, upserts=changes))
+                    revision[0] += 1
+                    stop.wait(0.1)
+
+            frames: list[dict] = []
+            thread = threading.Thread(target=feed, daemon=True)
+            thread.start()
+            # Playwright's objects belong to this thread: it forwards what the feeder made.
+            page.evaluate("window.playground.stats.maxFrameMs = 0")
+            page.evaluate("""(seconds) => { window.__fps = null; let n = 0; const t0 = performance.now();
+                const tick = (now) => { n += 1; if (now - t0 < seconds * 1000) requestAnimationFrame(tick); else window.__fps = n / ((now - t0) / 1000); };
+                requestAnimationFrame(tick); }""", args.seconds)
+            end = time.monotonic() + args.seconds
+            while time.monotonic() < end:
+                while frames:
+                    harness.send(frames.pop(0))
+                page.wait_for_timeout(20)
+            stop.set()
+            thread.join()
+            page.wait_for_function("window.__fps !== null")
+            print(f"churn, {per_frame} pod changes per delta at 10 deltas/s: {page.evaluate('window.__fps'):.1f} fps, "
+                  f"longest render {page.evaluate('window.playground.stats.maxFrameMs'):.0f} ms", flush=True)
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=100)
@@ -188,6 +265,7 @@ def main() -> None:
     # loaded 2-core machine heartbeats miss it and the cluster starts evicting, which measures
     # the server, not the page. Kubernetes' own delays keep the cluster steady while it churns.
     parser.add_argument("--profile", default="kubernetes", choices=["kubernetes", "classroom"])
+    parser.add_argument("--synthetic", action="store_true", help="the page alone, fed by a scripted feed (no server)")
     parser.add_argument("--churn-interval", type=float, default=0.5, help="seconds between two scale writes")
     args = parser.parse_args()
 
@@ -197,8 +275,12 @@ def main() -> None:
         raise SystemExit("playwright is missing: pip install playwright==1.65.2")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if args.synthetic:
+        synthetic(args)
+        return
 
     server = LiveServer(Path(tempfile.mkdtemp(prefix="playground-bench-"))).start()
+    print(f"playground: {server.url} (log {server.log})", flush=True)
     try:
         names = build_cluster(server, args)
         per = args.pods // args.deployments

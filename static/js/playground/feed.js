@@ -5,7 +5,9 @@
 
 const FIRST_DELAY = 500;
 const MAX_DELAY = 10000;
-const SNAPSHOT_WAIT = 15000;
+// A snapshot of a big cluster from a busy server can take a while; only a server that sends
+// nothing resembling one for this long gets its socket replaced.
+const SNAPSHOT_WAIT = 60000;
 
 export class LiveFeed {
   constructor({ url, store, onStatus }) {
