@@ -155,30 +155,46 @@ def fps(page, seconds: float) -> dict:
     return result
 
 
-def latency(server: LiveServer, pages: list, changes: int) -> list[float]:
-    """Cordon / uncordon the probe node `changes` times; return ms until each page drew it."""
+def latency(server: LiveServer, pages: list, changes: int) -> tuple[list[float], list[float], int]:
+    """Cordon / uncordon the probe node `changes` times.
+
+    Return the ms from the request to each page's frame that drew it, the ms of that spent in
+    the page (from the websocket frame's arrival to the end of the drawing frame), and the
+    number of writes the server did not answer in time.
+    """
     delays: list[float] = []
-    code, node = call(server, "GET", f"/clusters/{CLUSTER}/api/v1/nodes/probe")
-    state = bool(node.get("spec", {}).get("unschedulable"))
+    in_page: list[float] = []
+    failed = 0
     for _ in range(changes):
-        state = not state
+        _, node = call(server, "GET", f"/clusters/{CLUSTER}/api/v1/nodes/probe")
+        state = not bool(node.get("spec", {}).get("unschedulable"))
         for page in pages:
             page.evaluate("""(want) => {
                 window.__probe = null;
                 window.playground.whenRendered((s) => { const n = s.get('Node', 'probe'); return !!n && !!n.unschedulable === want; })
-                  .then((at) => { window.__probe = at; }, () => { window.__probe = -1; });
+                  .then((at) => { window.__probe = [at, window.playground.feed.receivedAt]; }, () => { window.__probe = -1; });
             }""", state)
         sent = time.time() * 1000
-        call(server, "PATCH", f"/clusters/{CLUSTER}/api/v1/nodes/probe", {"spec": {"unschedulable": state}}, MERGE, tries=1)
+        try:
+            code, body = server.json("PATCH", f"/clusters/{CLUSTER}/api/v1/nodes/probe", {"spec": {"unschedulable": state}}, MERGE)
+        except OSError:
+            code, body = 0, "no answer within the client's 30 s"
+        if code != 200:
+            failed += 1
+            print(f"  (write refused or unanswered: {code} {str(body)[:120]})", flush=True)
+            continue
         for page in pages:
-            page.wait_for_function("window.__probe !== null", timeout=60000, polling=20)
-            at = page.evaluate("window.__probe")
-            if at > 0:
-                delays.append(at - sent)
-    return delays
+            page.wait_for_function("window.__probe !== null", timeout=120000, polling=20)
+            probe = page.evaluate("window.__probe")
+            if probe != -1:
+                delays.append(probe[0] - sent)
+                in_page.append(probe[0] - probe[1])
+    return delays, in_page, failed
 
 
 def summary(delays: list[float]) -> str:
+    if not delays:
+        return "no samples"
     ordered = sorted(delays)
     p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
     return f"median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms over {len(ordered)} samples"
@@ -213,9 +229,9 @@ def synthetic(args) -> None:
         print(f"drawn {time.monotonic() - t0:.2f} s after navigation, first frame "
               f"{page.evaluate('window.playground.stats.maxFrameMs'):.0f} ms", flush=True)
         print(f"idle: {fps(page, args.seconds)['fps']:.1f} fps", flush=True)
+        revision = [1]
         for per_frame in (30, 100, 300):
             pods = big["pods"]
-            revision = [1]
             stop = threading.Event()
 
             def feed():
@@ -246,7 +262,10 @@ def synthetic(args) -> None:
                 page.wait_for_timeout(20)
             stop.set()
             thread.join()
+            while frames:
+                harness.send(frames.pop(0))
             page.wait_for_function("window.__fps !== null")
+            page.wait_for_function(f"window.playground.stats.renderedRevision === {revision[0]}")
             print(f"churn, {per_frame} pod changes per delta at 10 deltas/s: {page.evaluate('window.__fps'):.1f} fps, "
                   f"longest render {page.evaluate('window.playground.stats.maxFrameMs'):.0f} ms", flush=True)
         browser.close()
@@ -310,8 +329,9 @@ def main() -> None:
                       f"({(after['bytes'] - before['bytes']) / 1024 / args.seconds:.0f} KiB/s) from {churn.writes} scale writes so far",
                       flush=True)
 
-                delays = latency(server, [page], args.changes)
-                print(f"write -> drawn, 1 page (churning): {summary(delays)}", flush=True)
+                delays, in_page, failed = latency(server, [page], args.changes)
+                print(f"write -> drawn, 1 page (churning): {summary(delays)}; in the page (frame arrival -> drawn): "
+                      f"{summary(in_page)}; {failed} writes unanswered", flush=True)
 
                 pages = [page]
                 for _ in range(args.pages - 1):
@@ -320,8 +340,9 @@ def main() -> None:
                 many = fps(pages[-1], args.seconds)
                 print(f"{args.pages} pages, churn: {many['fps']:.1f} fps on the last page opened "
                       f"({visible} of {len(pages)} pages report themselves visible)", flush=True)
-                delays = latency(server, pages, args.changes)
-                print(f"write -> drawn, {args.pages} pages (churning): {summary(delays)}", flush=True)
+                delays, in_page, failed = latency(server, pages, args.changes)
+                print(f"write -> drawn, {args.pages} pages (churning): {summary(delays)}; in the page: "
+                      f"{summary(in_page)}; {failed} writes unanswered", flush=True)
             finally:
                 churn.stop()
             browser.close()

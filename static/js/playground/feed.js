@@ -91,6 +91,7 @@ export class LiveFeed {
   }
 
   receive(data) {
+    this.receivedAt = Date.now();
     this.stats.frames += 1;
     this.stats.bytes += data.length || 0;
     let msg;

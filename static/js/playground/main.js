@@ -231,6 +231,7 @@ function frame() {
     }
     if (done) {
       waiters[i].resolve(Date.now());
+      stats.waitReceivedAt = feed.receivedAt;
       waiters.splice(i, 1);
     }
   }
