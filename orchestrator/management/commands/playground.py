@@ -8,6 +8,9 @@ from orchestrator import launcher
 from orchestrator.controlplane.clusters import ensure_demo_cluster
 
 
+WEBSOCKET_MAX = 64 * 1024 * 1024
+
+
 class Command(BaseCommand):
     help = (
         "Migrate the database, create the `demo` cluster when there is none, and serve the web UI, "
@@ -39,6 +42,9 @@ class Command(BaseCommand):
                 endpoints=build_endpoint_description_strings(host=host, port=port),
                 signal_handlers=True,
                 verbosity=0,
+                # A big cluster's snapshot for the live view is several MB; Daphne's default is 1 MiB.
+                websocket_max_message_size=WEBSOCKET_MAX,
+                websocket_max_frame_size=WEBSOCKET_MAX,
             ).run()
         finally:
             self.stdout.write("stopping components...")
