@@ -27,7 +27,7 @@ def _owner(obj: dict) -> dict | None:
     return {"kind": ref.get("kind"), "name": ref.get("name"), "uid": ref.get("uid")} if ref else None
 
 
-def node(obj: dict, requested: dict | None = None) -> dict:
+def node(obj: dict) -> dict:
     status = obj.get("status") or {}
     ready = next((c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"), "Unknown")
     allocatable = status.get("allocatable") or {}
@@ -44,7 +44,6 @@ def node(obj: dict, requested: dict | None = None) -> dict:
             "memory": quantity.parse_memory_bytes(allocatable.get("memory", "0")),
             "pods": int(allocatable.get("pods", 0) or 0),
         },
-        "requested": requested or {"cpu_m": 0, "memory": 0, "pods": 0},
         "ip": next((a.get("address") for a in status.get("addresses") or [] if a.get("type") == "InternalIP"), ""),
     }
 

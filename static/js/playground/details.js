@@ -275,7 +275,7 @@ export class DetailsPanel {
       add("Runtime", view.runtime);
       add("Internal IP", view.ip);
       const a = view.allocatable || {};
-      const r = view.requested || {};
+      const r = this.store.requestedOn(view.name) || {};
       add("CPU requested", `${fmt.cpu(r.cpu_m || 0)} of ${fmt.cpu(a.cpu_m || 0)}`);
       add("Memory requested", `${fmt.memory(r.memory || 0)} of ${fmt.memory(a.memory || 0)}`);
       add("Pods", `${r.pods || 0} of ${a.pods ?? "?"}`);
