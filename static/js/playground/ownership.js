@@ -63,6 +63,7 @@ export class OwnershipView {
     else {
       for (const c of batch.objects.values()) {
         const v = c.view || c.old;
+        if (!v) continue; // created and deleted within one frame: the page never held it
         if (c.kind === "Deployment") this.dirty.add(`d:${v.uid}`);
         else if (c.kind === "ReplicaSet") this.dirty.add(this.blockOfReplicaSet(v));
         else if (c.kind === "Pod") this.dirty.add(this.blockOfPod(v));
