@@ -101,8 +101,8 @@ def _check_type(req: ApiRequest, body: dict) -> None:
 
 
 def _check_namespace(req: ApiRequest, body: dict) -> None:
-    meta = body.setdefault("metadata", {}) if isinstance(body.get("metadata"), dict) or "metadata" not in body else None
-    if meta is None:
+    meta = body.setdefault("metadata", {})
+    if not isinstance(meta, dict):
         raise BadRequest("metadata must be an object")
     if not req.resource.namespaced:
         return
@@ -296,7 +296,9 @@ def _apply_patch(kind: str, current: dict, document, resource_kind: str) -> dict
             raise patches.PatchError("strategic merge patch must be an object")
         return patches.apply_strategic_merge_patch(current, document, resource_kind if resource_kind in patches.STRATEGIC_MERGE_KINDS else "ConfigMap")
     except patches.PatchError as exc:
-        raise Invalid(str(exc), causes=[]) if "test" in str(exc) and kind == "json" else BadRequest(str(exc)) from exc
+        if kind == "json" and "test" in str(exc):  # a failed "test" operation: the object is not as expected
+            raise Invalid(str(exc), causes=[]) from exc
+        raise BadRequest(str(exc)) from exc
 
 
 def _apply(req: ApiRequest, config) -> tuple[int, dict]:

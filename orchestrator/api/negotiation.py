@@ -6,21 +6,15 @@ from dataclasses import dataclass
 
 import yaml
 
-from orchestrator.store.errors import BadRequest, StoreError
+from orchestrator.store.errors import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from . import protobuf
 
 MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's request size limit
 
 
-class UnsupportedMediaType(StoreError):
-    code = 415
-    reason = "UnsupportedMediaType"
-
-
-class RequestEntityTooLarge(StoreError):
-    code = 413
-    reason = "RequestEntityTooLarge"
+def too_large() -> RequestEntityTooLarge:
+    return RequestEntityTooLarge(f"Request entity too large: limit is {MAX_BODY}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,7 @@ def content_type(header: str | None) -> str:
 def decode_body(raw: bytes, media: str, expected_kind: str) -> dict:
     """Decode a create/update body (JSON, YAML or protobuf) into a dict."""
     if len(raw) > MAX_BODY:
-        raise RequestEntityTooLarge(f"Request entity too large: limit is {MAX_BODY}")
+        raise too_large()
     if media == protobuf.CONTENT_TYPE:
         try:
             return protobuf.decode(raw)
@@ -102,7 +96,7 @@ PATCH_TYPES = {
 
 def decode_patch(raw: bytes, media: str):
     if len(raw) > MAX_BODY:
-        raise RequestEntityTooLarge(f"Request entity too large: limit is {MAX_BODY}")
+        raise too_large()
     kind = PATCH_TYPES.get(media)
     if kind is None or kind == "apply-cbor":
         raise UnsupportedMediaType(

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.decorators.csrf import csrf_exempt
 
 from orchestrator.controlplane.clusters import cluster_get
-from orchestrator.store.errors import NotFound, StoreError
+from orchestrator.store.errors import MethodNotAllowed, NotFound, StoreError
 
 from . import discovery, handlers, negotiation, openapi
 from . import watch as watch_stream
@@ -23,11 +23,6 @@ from .routing import Route, route
 
 JSON = "application/json"
 log = logging.getLogger(__name__)
-
-
-class MethodNotAllowed(StoreError):
-    code = 405
-    reason = "MethodNotAllowed"
 
 
 def status_response(error: StoreError) -> HttpResponse:
@@ -90,11 +85,11 @@ def _build_request(request: HttpRequest, cluster, r: Route) -> handlers.ApiReque
     except ValueError:
         length = 0
     if length > negotiation.MAX_BODY:
-        raise negotiation.RequestEntityTooLarge(f"Request entity too large: limit is {negotiation.MAX_BODY}")
+        raise negotiation.too_large()
     try:
         body = request.body if request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
     except RequestDataTooBig as exc:
-        raise negotiation.RequestEntityTooLarge(f"Request entity too large: limit is {negotiation.MAX_BODY}") from exc
+        raise negotiation.too_large() from exc
     return handlers.ApiRequest(
         cluster=cluster,
         resource=r.resource,

@@ -134,14 +134,13 @@ class DeploymentController(Controller):
         selector = copy.deepcopy(spec.get("selector") or {})
         selector.setdefault("matchLabels", {})[HASH_LABEL] = pod_hash
         replicas = int(spec.get("replicas", 1))
+        surge, _ = surge_and_unavailable(spec)
         if (spec.get("strategy") or {}).get("type") == "Recreate":
             initial = 0 if any(int(rs.spec.get("replicas", 0)) for rs in old) else replicas
         else:
-            surge, _ = surge_and_unavailable(spec)
             current = sum(int(rs.spec.get("replicas", 0)) for rs in old)
             initial = max(0, min(replicas, replicas + surge - current))
         revision = max((_revision(rs) for rs in old), default=0) + 1
-        surge, _ = surge_and_unavailable(spec)
         rs_obj = {
             "metadata": {
                 "name": f"{meta['name']}-{pod_hash}",

@@ -53,10 +53,11 @@ class ReplicaSetController(Controller):
                 pod = ctx.batch.create("Pod", self._pod_from_template(rs_obj))
                 ctx.batch.event(rs_obj, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         elif diff > 0:
-            for pod in sorted(active, key=deletion_rank)[: min(diff, BURST)]:
+            ranked = sorted(active, key=deletion_rank)
+            doomed, active = ranked[: min(diff, BURST)], ranked[min(diff, BURST):]
+            for pod in doomed:
                 ctx.batch.delete("Pod", namespace, pod.name)
                 ctx.batch.event(rs_obj, "SuccessfulDelete", f"Deleted pod: {pod.name}")
-            active = sorted(active, key=deletion_rank)[min(diff, BURST):]
         return self._update_status(ctx, rs, rs_obj, active, selector)
 
     def _adopt_orphans(self, ctx: Context, rs_obj: dict, selector: dict) -> None:

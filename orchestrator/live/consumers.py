@@ -19,7 +19,7 @@ from orchestrator.store.errors import Gone
 from orchestrator.store.tail import tail_for
 
 from . import presenters
-from .snapshot import playground_state, snapshot
+from .snapshot import compared_state, playground_state, snapshot
 
 log = logging.getLogger(__name__)
 FRAME_INTERVAL = 0.1  # at most 10 frames a second per page
@@ -72,7 +72,7 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=4404)
                 return
             self.revision = body["revision"]
-            self.playground = (body["cluster"] | {"clock": {k: v for k, v in body["cluster"]["clock"].items() if k != "now"}}, body["machines"])
+            self.playground = compared_state(body["cluster"], body["machines"])
             await self.send_json(body)
 
     async def pump(self) -> None:

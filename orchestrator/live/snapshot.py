@@ -29,14 +29,18 @@ def machines_state(cluster: Cluster) -> list[dict]:
     ]
 
 
+def compared_state(cluster: dict, machines: list[dict]) -> tuple[dict, list[dict]]:
+    """Return the playground state a delta compares and sends: the clock without `now`, which
+    moves every frame (pages run the clock themselves from its speed)."""
+    return {**cluster, "clock": {k: v for k, v in cluster["clock"].items() if k != "now"}}, machines
+
+
 def playground_state(cluster_id: int) -> tuple[dict, list[dict]] | None:
-    """Return (cluster, machines) as pages show them, or None when the cluster is gone."""
+    """Return (cluster, machines) as deltas carry them, or None when the cluster is gone."""
     cluster = Cluster.objects.filter(pk=cluster_id).first()
     if cluster is None:
         return None
-    state = cluster_state(cluster)
-    state["clock"].pop("now")  # moves every frame; pages run the clock themselves from speed
-    return state, machines_state(cluster)
+    return compared_state(cluster_state(cluster), machines_state(cluster))
 
 
 def snapshot(cluster_id: int) -> dict | None:

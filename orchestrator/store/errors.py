@@ -97,6 +97,21 @@ class Gone(StoreError):
     reason = "Expired"
 
 
+class MethodNotAllowed(StoreError):
+    code = 405
+    reason = "MethodNotAllowed"
+
+
+class RequestEntityTooLarge(StoreError):
+    code = 413
+    reason = "RequestEntityTooLarge"
+
+
+class UnsupportedMediaType(StoreError):
+    code = 415
+    reason = "UnsupportedMediaType"
+
+
 class Invalid(StoreError):
     code = 422
     reason = "Invalid"
