@@ -223,7 +223,7 @@ def create(req: ApiRequest) -> tuple[int, dict]:
     if req.resource.store_kind == "Namespace":
         body.get("metadata", {}).pop("namespace", None)
     body.setdefault("metadata", {})["managedFields"] = managed.on_write(None, body, req, operation="Update")
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         created = batch.create(req.kind, body, dry_run=req.dry_run)
     return 201, present(req.resource, created)
 
@@ -236,7 +236,7 @@ def update(req: ApiRequest) -> tuple[int, dict]:
     if meta.get("name") and meta["name"] != req.name:
         raise BadRequest(f"the name of the object ({meta['name']}) does not match the name on the URL ({req.name})")
     meta["name"] = req.name
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         batch.lock()
         existing = batch.row(req.kind, req.namespace, req.name)
         if existing is None:
@@ -256,7 +256,7 @@ def patch(req: ApiRequest) -> tuple[int, dict]:
         return _apply(req, document)
     for attempt in range(5):
         try:
-            with Batch(req.cluster, component="kube-apiserver") as batch:
+            with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
                 batch.lock()
                 row = batch.row(req.kind, req.namespace, req.name)
                 if row is None:
@@ -315,7 +315,7 @@ def _apply(req: ApiRequest, config) -> tuple[int, dict]:
     _check_namespace(req, config)
     managed.check_fields(req, config)
     force = req.params.get("force") in ("true", "1")
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         batch.lock()
         row = batch.row(req.kind, req.namespace, req.name)
         live = present(req.resource, to_dict(req.info, row)) if row is not None else None
@@ -352,7 +352,7 @@ def _delete_options(req: ApiRequest) -> dict:
 
 def delete(req: ApiRequest) -> tuple[int, dict]:
     options = _delete_options(req)
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         obj = batch.delete(
             req.kind, req.namespace, req.name,
             grace_period_seconds=options.get("gracePeriodSeconds"),
@@ -373,7 +373,7 @@ def delete_collection(req: ApiRequest) -> tuple[int, dict]:
     options = _delete_options(req)
     items, revision, _, _ = select(req)
     deleted = []
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         for obj in items:
             meta = obj["metadata"]
             deleted.append(present(req.resource, batch.delete(
@@ -433,7 +433,7 @@ def _update_scale(req: ApiRequest, scale: dict, batch: Batch | None = None) -> d
 
     if batch is not None:
         return run(batch)
-    with Batch(req.cluster, component="kube-apiserver") as b:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as b:
         return run(b)
 
 
@@ -448,7 +448,7 @@ def bind(req: ApiRequest) -> tuple[int, dict]:
     if not target.get("name"):
         raise Invalid(f'Binding "{name}" is invalid: target.name: Required value', kind="Binding", name=name or "",
                       causes=[_cause("target.name", "Required value")])
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         if not req.dry_run:
             batch.bind(req.namespace, name, target["name"], uid=(body.get("metadata") or {}).get("uid", ""))
     return 201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
@@ -462,7 +462,7 @@ def evict(req: ApiRequest) -> tuple[int, dict]:
     if name != req.name:
         raise BadRequest("name in URL does not match name in Eviction object")
     options = body.get("deleteOptions") or {}
-    with Batch(req.cluster, component="kube-apiserver") as batch:
+    with Batch(req.cluster, component="kube-apiserver", manager=req.manager or req.default_manager) as batch:
         if batch.row("Pod", req.namespace, req.name) is None:
             raise services.not_found(KINDS["Pod"], req.name)
         if not req.dry_run and not options.get("dryRun"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from orchestrator.models import Cluster
+from orchestrator.models import Cluster, Machine
 from orchestrator.models.cluster import COMPONENTS
 from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, NotFound
-from orchestrator.store.services import Batch
+from orchestrator.store.services import Batch, playground_event
 from orchestrator.store.validation import dns1123_label_errors
 
 from orchestrator.nodes.machines import machine_add
@@ -79,12 +79,26 @@ def component_set(*, cluster: Cluster, component: str, running: bool) -> Cluster
     """Start or stop a control-plane component of the cluster."""
     if component not in COMPONENTS:
         raise BadRequest(f'unknown component "{component}": expected one of {", ".join(COMPONENTS)}')
+    was_running = cluster.component_running(component)
+    if was_running and not running:  # said while the API can still write it
+        _component_event(cluster, component, running)
     with transaction.atomic():
         row = Cluster.objects.select_for_update().get(pk=cluster.pk)
         row.components = {**row.components, component: bool(running)}
         row.save(update_fields=["components"])
     cluster.components = row.components
+    if running and not was_running:
+        _component_event(cluster, component, running)
     return cluster
+
+
+def _component_event(cluster: Cluster, component: str, running: bool) -> None:
+    node = Machine.objects.filter(cluster=cluster, role="control-plane").values_list("name", flat=True).first()
+    if node:
+        if running:
+            playground_event(cluster, node=node, reason="ComponentStarted", message=f"{component} was started on {node}")
+        else:
+            playground_event(cluster, node=node, reason="ComponentStopped", type="Warning", message=f"{component} was stopped on {node}")
 
 
 def profile_set(*, cluster: Cluster, profile: str) -> Cluster:

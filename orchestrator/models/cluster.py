@@ -23,6 +23,16 @@ class Cluster(models.Model):
     clock_sim_anchor = models.FloatField(default=0.0)
     clock_wall_anchor = models.FloatField(default=0.0)
     components = models.JSONField(default=_all_running)
+    # Presenter controls: while `stepping`, the components wait and each granted step
+    # lets one component pass write (see controlplane/stepping.py).
+    stepping = models.BooleanField(default=False)
+    step_allowance = models.IntegerField(default=0)
+    # The guided scenario running in this cluster, if any (see orchestrator/scenarios/).
+    scenario = models.JSONField(default=dict, blank=True)
+    # The simulated request stream to a Service, if switched on (see orchestrator/traffic/).
+    traffic = models.JSONField(default=dict, blank=True)
+    # Who created the cluster from the landing page (a browser's learner token); empty: anyone may remove it.
+    owner = models.CharField(max_length=64, blank=True, default="")
     # Counters for addresses handed out (service cluster IPs, node pod CIDRs).
     allocations = models.JSONField(default=dict)
 

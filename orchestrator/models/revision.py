@@ -17,6 +17,11 @@ class Revision(models.Model):
     owner_uid = models.CharField(max_length=36, blank=True, default="")
     event_type = models.CharField(max_length=8)
     object = models.JSONField()
+    # When the write happened, in the cluster's simulated time and on the wall clock
+    # (seconds since the epoch), and who made it: the component or the client's field manager.
+    sim_time = models.FloatField(default=0.0)
+    wall_time = models.FloatField(default=0.0)
+    actor = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         constraints = [

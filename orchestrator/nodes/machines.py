@@ -6,6 +6,7 @@ from django.db import transaction
 from orchestrator.controlplane import clock
 from orchestrator.models import Cluster, Machine, Sandbox
 from orchestrator.store.errors import AlreadyExists, FieldErrors, NotFound
+from orchestrator.store.services import playground_event
 from orchestrator.store.validation import dns1123_subdomain_errors
 
 RUNTIMES = ("docker", "containerd", "cri-o")
@@ -63,4 +64,9 @@ def machine_power(*, machine: Machine, on: bool) -> Machine:
     else:
         Sandbox.objects.filter(machine=machine).delete()
     machine.save(update_fields=["powered", "booted_at"])
+    if on:
+        playground_event(machine.cluster, node=machine.name, reason="MachinePoweredOn", message=f"Machine {machine.name} was switched on: its kubelet starts and registers again")
+    else:
+        playground_event(machine.cluster, node=machine.name, reason="MachinePoweredOff", type="Warning",
+                         message=f"Machine {machine.name} lost power: its kubelet, kube-proxy and containers stopped; the control plane is not told")
     return machine

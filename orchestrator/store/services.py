@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import random
 import sys
+import time
 from contextlib import contextmanager
 import uuid as uuidlib
 from datetime import timedelta
@@ -133,6 +134,9 @@ class Batch:
                 owner_uid=row.owner_uid,
                 event_type=event_type,
                 object=obj,
+                sim_time=self.now.timestamp(),
+                wall_time=time.time(),
+                actor=self.manager,
             )
         )
         return obj
@@ -488,3 +492,21 @@ def object_update(*, cluster: Cluster, kind: str, obj: dict, subresource: str = 
 def object_delete(*, cluster: Cluster, kind: str, namespace: str, name: str, **options) -> dict:
     with Batch(cluster) as b:
         return b.delete(kind, namespace, name, **options)
+
+
+def playground_event(cluster: Cluster, *, node: str, reason: str, message: str, type: str = "Normal") -> None:
+    """Record a teacher's action on the simulated hardware (a power cut, a component stopped)
+    as an Event on the node it happened to, so it has its place in the revision log.
+
+    Skipped while the API is down (there is nobody to write it) or before the node registered.
+    """
+    from orchestrator.models import Node
+
+    row = Node.objects.filter(cluster=cluster, name=node).first()
+    if row is None:
+        return
+    try:
+        with Batch(cluster, component="playground") as batch:
+            batch.event({"kind": "Node", "apiVersion": "v1", "metadata": {"name": node, "uid": str(row.uid)}}, reason, message, type=type)
+    except Unavailable:
+        return
