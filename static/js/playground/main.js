@@ -11,6 +11,7 @@ import { LiveFeed } from "./feed.js";
 import * as fmt from "./format.js";
 import { OwnershipView } from "./ownership.js";
 import { podStatusText } from "./podstate.js";
+import { Classroom } from "./classroom.js";
 import { ClusterStore } from "./store.js";
 import { Timeline } from "./timeline.js";
 import { TopologyView } from "./topology.js";
@@ -190,6 +191,7 @@ const ownership = new OwnershipView({ el: $("#view-ownership"), store, ui });
 const timeline = new Timeline({ el: $("#timeline"), store, ui });
 const details = new DetailsPanel({ el: $("#details"), store, api, ui });
 const yamlEditor = new YamlEditor({ dialog: $("#dlg-yaml"), api, ui });
+const classroom = new Classroom({ el: $("#classroom"), toggle: $("#toggle-classroom"), store, api, ui, cluster: clusterName });
 
 // ------------------------------------------------------------------ render loop
 let frameQueued = false;
@@ -212,6 +214,7 @@ function frame() {
     timeline.apply(batch);
     details.apply(batch);
     header.apply(batch);
+    classroom.apply(batch);
     const ms = performance.now() - t0;
     stats.frames += 1;
     stats.lastFrameMs = ms;
@@ -583,7 +586,7 @@ feed.start();
 // For the browser tests and the benchmark: the feed (its socket), the store, render stats,
 // and a promise that resolves (with Date.now()) after the frame in which a condition holds.
 window.playground = {
-  store, feed, topology, ownership, details, timeline, ui, stats, api,
+  store, feed, topology, ownership, details, timeline, classroom, ui, stats, api,
   whenRendered(test, timeoutMs = 60000) {
     return new Promise((resolve, reject) => {
       const waiter = { test, resolve };
