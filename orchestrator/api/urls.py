@@ -2,7 +2,7 @@ from django.urls import path
 
 from orchestrator import views as page_views
 
-from . import control, views
+from . import control, presenter, views
 
 urlpatterns = [
     path("clusters/", control.cluster_collection, name="clusters"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("clusters/<str:cluster>/playground/apply", control.apply, name="apply"),
     path("clusters/<str:cluster>/playground/objects/<str:kind>/<str:namespace>/<str:name>", control.object_details, name="object-details"),
     path("clusters/<str:cluster>/playground/reset", control.reset, name="reset"),
+    path("clusters/<str:cluster>/playground/stepping", presenter.stepping_view, name="stepping"),
+    path("clusters/<str:cluster>/playground/stepping/step", presenter.step_view, name="stepping-step"),
     path("clusters/<str:cluster>/playground/", page_views.cluster_page, name="cluster-page"),
     path("clusters/<str:cluster>/<path:path>", views.kube_api, name="kube-api"),
 ]

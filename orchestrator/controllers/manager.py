@@ -68,7 +68,10 @@ class ControllerManager(Component):
                 for key in controller.all_keys(probe):
                     queues[controller.name].add(key)
         for controller in self.controllers:
+            before = cluster.revision
             self._sync_due(cluster, controller, state, queues[controller.name], profile)
+            if cluster.stepping and cluster.revision != before:
+                break  # one controller's sync is one step; the others' due keys wait for the next
         due = [q.next_due() for q in queues.values() if q.next_due() is not None]
         return max(min(due) - clock.sim_seconds(cluster), 0.0) if due else None
 

@@ -17,10 +17,10 @@ import uuid
 from django.db import close_old_connections
 
 from orchestrator.models import Cluster
-from orchestrator.store import notify
+from orchestrator.store import notify, watch
 from orchestrator.store.errors import Unavailable
 
-from . import clock, leader
+from . import clock, leader, stepping
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class Component:
     name = ""
     switch: str | None = None  # the cluster.components key that starts and stops it
     leader_elect = False
+    housekeeping = False  # True: invisible upkeep that presenter stepping does not hold
 
     def __init__(self) -> None:
         self.memory: dict[int, dict] = {}
@@ -80,45 +81,61 @@ class Runner:
         live = set()
         for cluster in self.clusters():
             live.add(cluster.pk)
+            stepped, next_work = False, None
             for component in self.components:
-                delay = self._tick(component, cluster)
+                delay, wrote = self._tick(component, cluster)
+                stepped = stepped or wrote
                 if delay is not None:
                     wait = min(wait, clock.wall_delay(cluster, delay))
                     self.sim_wait = delay if self.sim_wait is None else min(self.sim_wait, delay)
+                    if not component.housekeeping:
+                        next_work = delay if next_work is None else min(next_work, delay)
+            if cluster.stepping and not stepped and stepping.advance_to_work(cluster, next_work):
+                wait = 0.0
         for component in self.components:
             for cluster_id in list(component.memory):
                 if cluster_id not in live:
                     component.reset(cluster_id)
         return max(wait, 0.0)
 
-    def _tick(self, component: Component, cluster: Cluster) -> float | None:
+    def _tick(self, component: Component, cluster: Cluster) -> tuple[float | None, bool]:
+        """Run one component on one cluster; return its delay and whether it took a step."""
         key = (component.name, cluster.pk)
         if not runnable(cluster, component):
             component.reset(cluster.pk)
             self._leases.pop(key, None)
-            return None
+            return None, False
         now = time.monotonic()
         failures, until = self._backoff.get(key, (0, 0.0))
         if now < until:
-            return None
+            return None, False
         if component.leader_elect and not leader.acquire_or_renew(
             cluster=cluster, component=component.name, identity=self.identity, memo=self._leases.setdefault(key, {})
         ):
             component.reset(cluster.pk)
-            return None
+            return None, False
+        held = cluster.stepping and not component.housekeeping
+        if held and not stepping.claim(cluster):
+            return None, False
+        before = watch.current_revision(cluster) if held else 0
+        delay, took = None, False
         try:
             delay = component.tick(cluster)
+            self._backoff.pop(key, None)
         except Unavailable:
-            return None
+            pass
         except Exception:
             failures += 1
             pause = min(0.1 * 2**failures, 30.0)
             log.exception("%s failed on cluster %s; retrying in %.1fs", component.name, cluster.name, pause)
             self._backoff[key] = (failures, now + pause)
             component.reset(cluster.pk)
-            return None
-        self._backoff.pop(key, None)
-        return delay
+        finally:
+            if held:
+                took = stepping.wrote_a_step(cluster, before, watch.current_revision(cluster))
+                if not took:
+                    stepping.give_back(cluster)
+        return delay, took
 
     # -- threads ----------------------------------------------------------------------
     def run(self) -> None:

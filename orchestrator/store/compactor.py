@@ -20,6 +20,7 @@ EVERY = 5.0  # simulated seconds between passes
 class Compactor(Component):
     name = "etcd-compactor"
     switch = "etcd"
+    housekeeping = True
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)

@@ -1,0 +1,44 @@
+"""Presenter controls on the page: hold the cluster, step it, and read each step's writer and cause."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_held_cluster_moves_only_when_the_teacher_steps(page, live_cluster):
+    page.goto(live_cluster.page_url)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=15000)
+    page.locator("#toggle-classroom").click()
+    page.locator("#tab-cr-presenter").click()
+    page.locator("#step-hold").click()
+    expect(page.locator("#step-hold")).to_have_attribute("aria-pressed", "true", timeout=10000)
+    expect(page.locator("#panel-presenter .step-status")).to_contain_text("Held")
+
+    live_cluster.create_deployment("web", 2)
+    # The API write lands, but no controller acts while the cluster is held.
+    expect(page.locator("#step-list")).to_contain_text("Deployment default/web")
+    chips = page.locator('#topology .pod[data-key^="default/web-"]')
+    expect(chips).to_have_count(0)
+
+    # Step until the ReplicaSet controller has created the pods: they appear unscheduled.
+    for _ in range(6):
+        page.locator("#step-one").click()
+        expect(page.locator("#panel-presenter .step-status")).not_to_contain_text("waiting", timeout=10000)
+        if chips.count() == 2:
+            break
+    expect(chips).to_have_count(2)
+    expect(page.locator("#step-list")).to_contain_text("deployment-controller")
+    expect(page.locator("#step-list")).to_contain_text("ScalingReplicaSet")
+    expect(page.locator("#step-list")).to_contain_text("replicaset-controller")
+    expect(page.locator('#pending-tray .pod[data-key^="default/web-"]')).to_have_count(2)
+
+    # Clicking a write selects its object in the picture.
+    page.locator("#step-list button.link", has_text="ReplicaSet default/web-").first.click()
+    expect(page.locator("#details")).to_be_visible()
+    expect(page.locator("#details-title")).to_contain_text("web-")
+
+    page.locator("#step-hold").click()
+    expect(page.locator("#step-hold")).to_have_attribute("aria-pressed", "false", timeout=10000)
+    expect(page.locator('#workers .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(2, timeout=30000)
