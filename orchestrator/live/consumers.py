@@ -19,7 +19,7 @@ from orchestrator.store.errors import Gone
 from orchestrator.store.tail import tail_for
 
 from . import presenters
-from .snapshot import compared_state, playground_state, snapshot
+from .shared import shared_snapshot, shared_state
 
 log = logging.getLogger(__name__)
 FRAME_INTERVAL = 0.1  # at most 10 frames a second per page
@@ -67,13 +67,13 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         async with self.lock:
-            body = await database_sync_to_async(snapshot)(self.cluster.pk)
-            if body is None:
+            shot = await database_sync_to_async(shared_snapshot, thread_sensitive=False)(self.cluster.pk)
+            if shot is None:
                 await self.close(code=4404)
                 return
-            self.revision = body["revision"]
-            self.playground = compared_state(body["cluster"], body["machines"])
-            await self.send_json(body)
+            self.revision = shot.revision
+            self.playground = shot.playground
+            await self.send(text_data=shot.text)
 
     async def pump(self) -> None:
         waiter = notify.AsyncWaiter(self.cluster.pk)
@@ -97,7 +97,7 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
     async def send_delta(self, tail) -> None:
         async with self.lock:
             entries = await tail.after(self.cluster, self.revision)
-            state = await database_sync_to_async(playground_state)(self.cluster.pk)
+            state = await database_sync_to_async(shared_state, thread_sensitive=False)(self.cluster.pk)
             if state is None:
                 await self.close(code=4404)
                 return

@@ -1,0 +1,56 @@
+"""Reads that all the pages of a cluster open in this process share.
+
+Twenty pages on one cluster must not cost twenty snapshots of 3,000 pods, nor twenty reads
+of the machines every frame: a snapshot serves every page that asks within SNAPSHOT_REUSE
+seconds (the deltas after its revision bring each page current), and the playground state
+is read at most once per STATE_REUSE seconds.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from .snapshot import compared_state, playground_state, snapshot
+
+STATE_REUSE = 0.2
+SNAPSHOT_REUSE = 1.0
+
+_lock = threading.Lock()
+_states: dict[int, tuple[float, object]] = {}
+_snapshots: dict[int, tuple[float, "Snapshot"]] = {}
+
+
+class Snapshot:
+    """A snapshot message encoded once: its revision, the state deltas compare with, its text."""
+
+    def __init__(self, body: dict):
+        self.revision = body["revision"]
+        self.playground = compared_state(body["cluster"], body["machines"])
+        self.text = json.dumps(body, separators=(",", ":"))
+
+
+def _reuse(cache: dict, key: int, ttl: float, build):
+    now = time.monotonic()
+    with _lock:
+        hit = cache.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = build(key)
+    with _lock:
+        if value is None:
+            cache.pop(key, None)
+        else:
+            cache[key] = (now, value)
+    return value
+
+
+def shared_state(cluster_id: int):
+    return _reuse(_states, cluster_id, STATE_REUSE, playground_state)
+
+
+def shared_snapshot(cluster_id: int) -> Snapshot | None:
+    def build(key):
+        body = snapshot(key)
+        return None if body is None else Snapshot(body)
+    return _reuse(_snapshots, cluster_id, SNAPSHOT_REUSE, build)
