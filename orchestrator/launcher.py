@@ -7,6 +7,7 @@ from orchestrator.nodes.agents import NodeAgents
 from orchestrator.scheduler.scheduler import Scheduler
 from orchestrator.store import notify
 from orchestrator.store.compactor import Compactor
+from orchestrator.traffic.generator import TrafficGenerator
 
 
 def control_plane_runners(clusters: list[str] | None = None) -> list[Runner]:
@@ -19,7 +20,9 @@ def control_plane_runners(clusters: list[str] | None = None) -> list[Runner]:
 
 
 def node_runners(clusters: list[str] | None = None) -> list[Runner]:
-    return [Runner([NodeAgents()], clusters=clusters)]
+    """The node agents, and the simulated clients whose requests their kube-proxy tables route."""
+    agents = NodeAgents()
+    return [Runner([agents, TrafficGenerator(agents.proxy)], clusters=clusters)]
 
 
 def start(runners: list[Runner]) -> list[Runner]:

@@ -125,6 +125,8 @@ WHITENOISE_USE_FINDERS = True
 PLAYGROUND_REVISION_RETAIN = int(os.environ.get("PLAYGROUND_REVISION_RETAIN", "100000"))
 # Timing profile for new clusters: "classroom" or "kubernetes".
 PLAYGROUND_DEFAULT_PROFILE = os.environ.get("PLAYGROUND_PROFILE", "classroom")
+# A teacher's folder of scenario files, listed beside the built-ins in scenarios/ (docs/scenarios.md).
+PLAYGROUND_SCENARIOS_DIR = os.environ.get("PLAYGROUND_SCENARIOS_DIR", "")
 
 LOGGING = {
     "version": 1,

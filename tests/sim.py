@@ -14,6 +14,7 @@ from orchestrator.nodes.agents import NodeAgents
 from orchestrator.scheduler.scheduler import Scheduler
 from orchestrator.store import watch
 from orchestrator.store.compactor import Compactor
+from orchestrator.traffic.generator import TrafficGenerator
 
 
 class Simulation:
@@ -21,7 +22,7 @@ class Simulation:
         self.cluster = cluster
         self.max_jump = max_jump
         self.nodes = NodeAgents()
-        self.runner = Runner([Scheduler(), ControllerManager(), self.nodes, Compactor()], clusters=[cluster.name])
+        self.runner = Runner([Scheduler(), ControllerManager(), self.nodes, TrafficGenerator(self.nodes.proxy), Compactor()], clusters=[cluster.name])
         clock.clock_set(cluster=cluster, paused=True)
 
     def now(self) -> float:

@@ -19,6 +19,7 @@ from orchestrator.nodes import machines
 from orchestrator.store.errors import BadRequest, StoreError
 
 from orchestrator import manifests, operations
+from orchestrator.learners import learner_token
 
 from .kubeconfig import kubeconfig
 from .views import api_root, json_response, status_response
@@ -36,11 +37,15 @@ def _body(request: HttpRequest) -> dict:
     return body
 
 
-def cluster_summary(cluster: Cluster) -> dict:
+def cluster_summary(cluster: Cluster, learner: str = "") -> dict:
+    """The cluster as the control API shows it; `owned`: only its learner may remove it,
+    `yours`: the asking learner (token `learner`) is that learner. Tokens are never shown."""
     nodes = {n.name: n.ready for n in Node.objects.filter(cluster=cluster)}
     return {
         "name": cluster.name,
         "profile": cluster.profile,
+        "owned": bool(cluster.owner),
+        "yours": bool(cluster.owner) and cluster.owner == learner,
         "revision": cluster.revision,
         "components": cluster.components,
         "clock": clock_state(cluster),
@@ -78,11 +83,13 @@ def _guard(view):
 @_guard
 @require_http_methods(["GET", "POST"])
 def cluster_collection(request: HttpRequest) -> HttpResponse:
+    """List clusters, or create one; a browser's learner token becomes the new cluster's owner."""
+    learner = learner_token(request)
     if request.method == "GET":
-        return json_response({"clusters": [cluster_summary(c) for c in Cluster.objects.all()]})
+        return json_response({"clusters": [cluster_summary(c, learner) for c in Cluster.objects.all()]})
     body = _body(request)
-    cluster = clusters.cluster_create(name=str(body.get("name", "")), profile=body.get("profile"))
-    return json_response(cluster_summary(cluster), status=201)
+    cluster = clusters.cluster_create(name=str(body.get("name", "")), profile=body.get("profile"), owner=learner)
+    return json_response(cluster_summary(cluster, learner), status=201)
 
 
 @_guard
@@ -90,7 +97,7 @@ def cluster_collection(request: HttpRequest) -> HttpResponse:
 def cluster_detail(request: HttpRequest, cluster: str) -> HttpResponse:
     if request.method == "GET":
         return api_root(request, cluster)
-    clusters.cluster_delete(cluster=clusters.cluster_get(cluster))
+    clusters.cluster_delete(cluster=clusters.cluster_get(cluster), learner=learner_token(request))
     return json_response({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": cluster, "kind": "clusters"}})
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from orchestrator.models import Cluster, Machine
 from orchestrator.models.cluster import COMPONENTS
-from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, NotFound
+from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, Forbidden, NotFound
 from orchestrator.store.services import Batch, playground_event
 from orchestrator.store.validation import dns1123_label_errors
 
@@ -32,8 +32,12 @@ def cluster_get(name: str) -> Cluster:
     return cluster
 
 
-def cluster_create(*, name: str, profile: str | None = None, machines=DEFAULT_MACHINES) -> Cluster:
-    """Create a cluster with its system namespaces, the `kubernetes` Service and its machines."""
+def cluster_create(*, name: str, profile: str | None = None, machines=DEFAULT_MACHINES, owner: str = "") -> Cluster:
+    """Create a cluster with its system namespaces, the `kubernetes` Service and its machines.
+
+    `owner` is the learner token of the browser that asked (see orchestrator/learners.py);
+    empty for clusters made by scripts or the shell, which anyone may remove.
+    """
     errs = FieldErrors()
     for message in dns1123_label_errors(name or ""):
         errs.add("name", f'Invalid value: "{name}": {message}')
@@ -44,7 +48,7 @@ def cluster_create(*, name: str, profile: str | None = None, machines=DEFAULT_MA
     with transaction.atomic():
         if Cluster.objects.filter(name=name).exists():
             raise AlreadyExists(f'cluster "{name}" already exists', kind="clusters", name=name)
-        cluster = Cluster(name=name, profile=profile)
+        cluster = Cluster(name=name, profile=profile, owner=owner)
         clock.clock_start(cluster)
         cluster.save()
         with Batch(cluster, component="kube-apiserver") as batch:
@@ -63,16 +67,23 @@ def cluster_create(*, name: str, profile: str | None = None, machines=DEFAULT_MA
     return cluster
 
 
-def cluster_delete(*, cluster: Cluster) -> None:
+def cluster_delete(*, cluster: Cluster, learner: str | None = None) -> None:
+    """Remove the cluster with everything in it.
+
+    A learner (`learner` is the token of the request, "" when it carries none) may remove a
+    cluster that has no owner or that is their own; the shell (`learner` None) may remove any.
+    """
+    if learner is not None and cluster.owner and cluster.owner != learner:
+        raise Forbidden(f'cluster "{cluster.name}" belongs to another learner', kind="clusters", name=cluster.name)
     cluster.delete()
 
 
 def cluster_reset(*, cluster: Cluster) -> Cluster:
-    """Throw the cluster away and create it again as new, with the same name and profile."""
-    name, profile = cluster.name, cluster.profile
+    """Throw the cluster away and create it again as new, with the same name, profile and owner."""
+    name, profile, owner = cluster.name, cluster.profile, cluster.owner
     with transaction.atomic():
         cluster.delete()
-        return cluster_create(name=name, profile=profile)
+        return cluster_create(name=name, profile=profile, owner=owner)
 
 
 def component_set(*, cluster: Cluster, component: str, running: bool) -> Cluster:

@@ -22,6 +22,11 @@ from . import node_status, runtime
 LOG_LINES = 200  # per container, as a small node keeps a bounded log
 
 
+def append_logs(c: dict, entries: list) -> None:
+    """Append [timestamp, line] entries to a container's log, keeping its last LOG_LINES."""
+    c["logs"] = [*c.get("logs", []), *entries][-LOG_LINES:]
+
+
 def _stamp(seconds: float) -> str:
     return format_time(datetime.fromtimestamp(seconds, tz=timezone.utc))
 
@@ -232,7 +237,7 @@ class Kubelet:
         return min(self.profile.backoff_base * 2 ** max(count - 1, 0), self.profile.backoff_max)
 
     def _log(self, c: dict, line: str) -> None:
-        c["logs"] = [*c.get("logs", []), [format_micro_time(self.batch.now), line]][-LOG_LINES:]
+        append_logs(c, [[format_micro_time(self.batch.now), line]])
 
     def _event(self, pod: dict, machine: Machine, container: dict, reason: str, message: str, type: str = "Normal") -> None:
         self.batch.event(pod, reason, message, type=type, component="kubelet", host=machine.name, field_path=f"spec.containers{{{container['name']}}}")

@@ -16,6 +16,7 @@ from .kinds import (
 )
 from .machine import Machine, Sandbox, SchedulingRecord
 from .revision import Revision
+from .traffic import TrafficSample
 
 __all__ = [
     "Cluster",
@@ -34,4 +35,5 @@ __all__ = [
     "Sandbox",
     "SchedulingRecord",
     "Service",
+    "TrafficSample",
 ]

@@ -20,6 +20,7 @@ export class LiveFeed {
     this.awaitingSnapshot = true;
     this.everOpened = false;
     this.stopped = false;
+    this.held = false;
     this.retryTimer = null;
     this.snapshotTimer = null;
     this.stats = { connects: 0, snapshots: 0, deltas: 0, resyncs: 0, gaps: 0, frames: 0, bytes: 0 };
@@ -83,6 +84,17 @@ export class LiveFeed {
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }
 
+  /** Stop applying frames (replay is showing the past); release() catches up from a fresh snapshot. */
+  hold() {
+    this.held = true;
+  }
+
+  release() {
+    if (!this.held) return;
+    this.held = false;
+    this.resync("back to live");
+  }
+
   /** Reconnect now instead of waiting out the back-off (the "Reconnect now" button). */
   reconnectNow() {
     if (this.socket) return;
@@ -99,6 +111,10 @@ export class LiveFeed {
       msg = JSON.parse(data);
     } catch {
       this.resync("unreadable frame");
+      return;
+    }
+    if (this.held) {
+      clearTimeout(this.snapshotTimer); // the server is alive; release() asks for a snapshot anyway
       return;
     }
     if (msg.type === "snapshot") {

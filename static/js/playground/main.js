@@ -88,12 +88,28 @@ const waiters = [];
 const ui = {
   tooltip: new Tooltip($("#pod-tooltip")),
   toast: (text, kind) => toasts.show(text, kind),
+  readOnly: null,
+
+  /**
+   * Replay shows the past: hold the live feed and refuse actions with the message `why`;
+   * null goes back to live (a fresh snapshot from the feed).
+   */
+  setReadOnly(why) {
+    ui.readOnly = why || null;
+    toggleClass(body, "replaying", !!why);
+    if (why) feed.hold();
+    else feed.release();
+  },
 
   /**
    * Run one action: the button shows it is working at once (busy, disabled) and the
    * outcome comes as a message. `failure` may return false when it showed the error itself.
    */
   async run(button, busyText, action, success, failure) {
+    if (ui.readOnly) {
+      toasts.show(ui.readOnly, "error");
+      return undefined;
+    }
     if (button) {
       if (button.getAttribute("aria-busy") === "true") return undefined;
       button.setAttribute("aria-busy", "true");
@@ -340,7 +356,7 @@ const header = {
 setInterval(() => header.tick(), 500);
 // Someone else may jump the clock ahead; read it now and then (cheap) to stay exact.
 setInterval(() => {
-  if (document.visibilityState !== "visible" || feed.state !== "live") return;
+  if (document.visibilityState !== "visible" || feed.state !== "live" || feed.held) return;
   api.getClock().then((clock) => header.rebaseClock(clock), () => {});
 }, 20000);
 
