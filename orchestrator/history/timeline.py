@@ -358,6 +358,24 @@ class NodeLost(Incident):
         if whole:
             self.finish(row, "recovered", f"recovered in {row.sim_time - self.start.sim_time:.1f} s")
 
+    def extra(self) -> dict:
+        """How to fast-forward the countdowns without outrunning the healthy nodes' heartbeats.
+
+        A clock jump longer than `max_jump` could reach the node controller before the live
+        kubelets renew their Leases at the new time, and every node would look silent. So the
+        page jumps at most that far at once and waits for a heartbeat written at or after the
+        jump (`heartbeat_sim`, the latest renewal of any node) before jumping again.
+        """
+        p = self.profile
+        latest = (
+            Revision.objects.filter(cluster=self.cluster, kind="Lease", namespace="kube-node-lease")
+            .order_by("-revision").values_list("sim_time", flat=True).first()
+        )
+        return {"fast_forward": {
+            "max_jump": max(p.node_monitor_grace - p.lease_renew_interval - 2 * p.node_monitor_period, p.node_monitor_period),
+            "heartbeat_every": p.lease_renew_interval, "heartbeat_sim": latest,
+        }}
+
     def countdowns(self) -> list[dict]:
         timers = []
         if self.heartbeat is not None:

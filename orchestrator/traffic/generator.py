@@ -14,10 +14,11 @@ ready. Otherwise it fails:
 - "no endpoints": the node's table has no endpoint for the Service (kube-proxy rejects it);
 - "unresolved": the Service no longer exists (its name does not resolve).
 
-One tick per simulated second: each second's requests are routed in memory and counted in one
-`TrafficSample` row; served requests go into the pods' logs (access_log.py). When the clock
-jumps, the seconds in between are sampled at once (against the present state), at most
-HISTORY_SECONDS of them; older samples are pruned.
+One tick per simulated second (fewer at a fast clock): each second's requests are routed in
+memory and counted in one `TrafficSample` row; served requests go into the pods' logs
+(access_log.py). When the clock jumps, the seconds in between are sampled at once (against the
+present state), at most HISTORY_SECONDS of them; older samples are pruned. The stream follows
+the node agents: while they do not run (etcd or kube-apiserver stopped), nothing is sent.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import random
 from collections import Counter, defaultdict
 
 from orchestrator.controlplane import clock
-from orchestrator.controlplane.runner import Component
+from orchestrator.controlplane.runner import MAX_WAIT, Component
 from orchestrator.kubelet.node_status import node_ip
 from orchestrator.models import Cluster, Machine, Node, Pod, Sandbox, Service, TrafficSample
 from orchestrator.proxy.kube_proxy import KubeProxy
@@ -41,6 +42,7 @@ class TrafficGenerator(Component):
     """Runs beside NodeAgents (same runner, same thread) and routes through its proxy tables."""
 
     name = "traffic"
+    housekeeping = True  # writes no API objects: presenter stepping neither holds it nor waits for it
 
     def __init__(self, proxy: KubeProxy) -> None:
         super().__init__()
@@ -63,7 +65,8 @@ class TrafficGenerator(Component):
             Round(self.proxy, cluster, config).run(seconds)
             TrafficSample.objects.filter(cluster=cluster, t__lte=second - HISTORY_SECONDS).delete()
             state["last"] = second
-        return second + 1 - now
+        # Wake for the next second, but at a fast clock no more often than the runner's own pass.
+        return second + max(1, math.ceil(cluster.clock_speed * MAX_WAIT)) - now
 
 
 class Round:

@@ -45,6 +45,8 @@ def test_a_worker_switched_off_by_click_shows_its_recovery_live(page, live_clust
     expect(page.locator("#rc-steps .rc-step[data-type=not-ready]")).to_contain_text(f"{victim} is NotReady", timeout=15000)
     expect(page.locator("#rc-steps .rc-step[data-type=taint]")).to_contain_text("node.kubernetes.io/unreachable:NoExecute")
     expect(grace.locator(".rc-left")).to_have_text("done")
+    # Only the silent node went NotReady: the jump did not outrun the live nodes' heartbeats.
+    expect(page.locator("#rc-steps .rc-step[data-type=endpoints]").first).to_contain_text("removed (4 ready)", timeout=10000)
 
     # Then the tolerations run out (fast-forwarded by click): evictions, replacements, recovery.
     toleration = page.locator(".rc-timer", has_text="Toleration of node.kubernetes.io/unreachable")

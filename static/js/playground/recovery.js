@@ -9,7 +9,8 @@ import * as fmt from "./format.js";
 
 const REFRESH_MS = 500; // at most two reads a second while the panel is shown
 const TICK_MS = 200; // countdown bars move this often
-const MARGIN_S = 0.5; // fast-forward a little past the end, so the controller's next pass sees it
+const MARGIN_S = 0.1; // fast-forward just past the end
+const HOP_POLL_MS = 250; // between hops, look for the live nodes' next heartbeat this often
 const RELEVANT = new Set(["Node", "Pod", "ReplicaSet", "Deployment", "Endpoints", "Service", "Event"]);
 const LINKED = { Endpoints: "Service", Lease: "Node" }; // objects the details pane does not show, and what it shows instead
 const MARKS = {
@@ -28,6 +29,7 @@ export class RecoveryPanel {
     this.timer = null;
     this.ticker = null;
     this.lastRead = 0;
+    this.reads = 0;
     this.chosen = null; // the start revision picked in the list; null follows the latest
     this.incident = null;
     this.clock = null; // {now (s), at (ms), speed, paused}: the simulated clock the bars run on
@@ -84,17 +86,16 @@ export class RecoveryPanel {
     this.timer = null;
     if (!this.visible) return;
     this.lastRead = Date.now();
+    const read = ++this.reads; // a slower older read must not overwrite a newer one
     try {
       const { incidents } = await this.api.request("GET", "/playground/incidents");
+      if (read !== this.reads) return;
       this.renderPicker(incidents);
       const start = this.chosen ?? (incidents[0] ? incidents[0].start_revision : null);
-      if (start == null) {
-        this.render(null);
-        return;
-      }
-      this.render(await this.api.request("GET", `/playground/incidents/${start}`));
+      const incident = start == null ? null : await this.api.request("GET", `/playground/incidents/${start}`);
+      if (read === this.reads) this.render(incident);
     } catch (error) {
-      setText(this.status, `Cannot read the timeline: ${error.message}`);
+      if (read === this.reads) setText(this.status, `Cannot read the timeline: ${error.message}`);
     }
   }
 
@@ -248,13 +249,42 @@ export class RecoveryPanel {
     }
   }
 
+  /**
+   * Jump the simulated clock to the countdown's end. Long jumps go in hops of at most
+   * `fast_forward.max_jump`, each after the live nodes heartbeat at the new time, so that
+   * only the silent node looks silent to the node controller.
+   */
   fastForward(countdown, button) {
-    const seconds = Math.max(0, countdown.ends_sim - this.simNow()) + MARGIN_S;
-    return this.ui.run(button, "Fast-forwarding…", () => this.api.request("POST", "/playground/clock", { advance: seconds }), () => {
+    const start = this.incident.start_revision;
+    return this.ui.run(button, "Fast-forwarding…", async () => {
+      let moved = 0;
+      let waitUntil = 0; // wall ms: give up waiting for a heartbeat (no live node) after this
+      let jumpedTo = null;
+      for (;;) {
+        const detail = await this.api.request("GET", `/playground/incidents/${start}`);
+        const ff = detail.fast_forward;
+        const left = countdown.ends_sim - detail.now_sim;
+        if (left <= 0) break;
+        const beaten = jumpedTo == null || (ff.heartbeat_sim ?? 0) >= jumpedTo || Date.now() > waitUntil;
+        if (!beaten) {
+          await sleep(HOP_POLL_MS);
+          continue;
+        }
+        const hop = Math.min(left + MARGIN_S, ff.max_jump);
+        const clock = await this.api.request("POST", "/playground/clock", { advance: hop });
+        moved += hop;
+        jumpedTo = Date.parse(clock.now) / 1000;
+        const speed = clock.paused ? 1 : clock.speed || 1;
+        waitUntil = Date.now() + 1000 * (ff.heartbeat_every / speed + 1);
+      }
       this.refresh();
-      return `Simulated clock moved ${seconds.toFixed(1)} s ahead: ${countdown.label.split(":")[0]} is over.`;
-    });
+      return moved;
+    }, (moved) => `Simulated clock moved ${moved.toFixed(1)} s ahead: ${countdown.label.split(":")[0]} is over.`);
   }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function signed(seconds) {

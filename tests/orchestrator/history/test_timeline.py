@@ -332,6 +332,8 @@ def test_incidents_over_http(cluster, sim, client):
     assert [s["type"] for s in detail["steps"]] == ["heartbeat", "start"]
     assert detail["countdowns"][0]["ends_sim"] > detail["now_sim"]
     assert detail["clock"] == {"paused": True, "speed": 1.0}
+    last_renewal = Revision.objects.filter(cluster=cluster, kind="Lease", namespace="kube-node-lease").order_by("-revision").first()
+    assert detail["fast_forward"] == {"max_jump": GRACE - 1 - 2 * 0.5, "heartbeat_every": 1, "heartbeat_sim": last_renewal.sim_time}
 
     # Fast-forward: the existing clock endpoint jumps the simulated clock to the countdown's end.
     left = detail["countdowns"][0]["ends_sim"] - detail["now_sim"]

@@ -20,6 +20,13 @@ def ready_addresses(cluster, name="web") -> list[dict]:
     return [a for s in (endpoints.extra.get("subsets") or [] if endpoints else []) for a in s.get("addresses") or []]
 
 
+def settle(sim, seconds: float) -> None:
+    """Let `seconds` pass, then run every component once more at the present moment, so the
+    traffic of the second the clock just entered is counted before the test reads it."""
+    sim.settle(seconds)
+    sim.step()
+
+
 @pytest.fixture
 def web(cluster, sim):
     """Six Ready `web` pods, two per worker, all listed as ready endpoints of Service web."""

@@ -15,7 +15,7 @@ from orchestrator.traffic.generator import HISTORY_SECONDS
 from orchestrator.traffic.stats import traffic_stats
 from tests.e2e.helpers import running_pods
 
-from .conftest import ready_addresses
+from .conftest import ready_addresses, settle
 
 WORKER_IPS = {"172.18.0.3", "172.18.0.4", "172.18.0.5"}  # worker-1..3 (control-plane is .2)
 ACCESS = re.compile(r'^(?P<ip>[\d.]+) - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET / HTTP/1.1" 200 615 "-" "[^"]+"$')
@@ -35,7 +35,7 @@ def scale(cluster, replicas: int) -> None:
 
 def test_every_request_succeeds_and_spreads_over_every_pod(web, sim):
     traffic_set(cluster=web, service="default/web", rate=20)
-    sim.settle(6)
+    settle(sim, 6)
     stats = traffic_stats(cluster=web, seconds=5)
     assert stats["service"] == "default/web" and stats["on"] is True
     assert [s["ok"] for s in stats["series"]] == [20] * 5
@@ -50,7 +50,7 @@ def test_every_request_succeeds_and_spreads_over_every_pod(web, sim):
 
 def test_a_dead_worker_fails_its_share_until_endpoints_drop_it_and_replacements_serve(web, sim):
     traffic_set(cluster=web, service="default/web", rate=30)
-    sim.settle(3)
+    settle(sim, 3)
     victim = "worker-2"
     doomed = {f"default/{p.name}" for p in running_pods(web, "web") if p.node_name == victim}
     assert len(doomed) == 2
@@ -73,7 +73,7 @@ def test_a_dead_worker_fails_its_share_until_endpoints_drop_it_and_replacements_
     sim.run_until(lambda: len(running_pods(web, "web")) == 6 and len(ready_addresses(web)) == 6, within=40,
                   what="replacements Ready and listed")
     assert not any(a["nodeName"] == victim for a in ready_addresses(web))
-    sim.settle(3)
+    settle(sim, 3)
     after = traffic_stats(cluster=web, seconds=3)
     assert [(s["ok"], s["failed"]) for s in after["series"]] == [(30, 0)] * 3
     assert after["successRate"] == 1.0
@@ -82,7 +82,7 @@ def test_a_dead_worker_fails_its_share_until_endpoints_drop_it_and_replacements_
 
 def test_a_rebooted_worker_refuses_connections_until_its_containers_run_again(web, sim):
     traffic_set(cluster=web, service="default/web", rate=30)
-    sim.settle(2)
+    settle(sim, 2)
     victim = Machine.objects.get(cluster=web, name="worker-3")
     machine_power(machine=victim, on=False)
     machine_power(machine=Machine.objects.get(pk=victim.pk), on=True)
@@ -93,13 +93,13 @@ def test_a_rebooted_worker_refuses_connections_until_its_containers_run_again(we
     assert sample.reasons.get("refused", 0) > 0, sample.reasons
     assert sample.ok + sample.failed == 30
     sim.run_until(lambda: len(running_pods(web, "web")) == 6 and len(ready_addresses(web)) == 6, within=30, what="pods ready again")
-    sim.settle(2)
+    settle(sim, 2)
     assert traffic_stats(cluster=web, seconds=2)["successRate"] == 1.0
 
 
 def test_served_requests_appear_in_the_serving_pods_logs(web, sim, client):
     traffic_set(cluster=web, service="default/web", rate=6)
-    sim.settle(5)
+    settle(sim, 5)
     stats = traffic_stats(cluster=web, seconds=HISTORY_SECONDS)
     assert sum(entry["ok"] for entry in stats["pods"].values()) == sum(s["ok"] for s in stats["series"]) > 0
     for pod in running_pods(web, "web"):
@@ -113,14 +113,14 @@ def test_a_busy_pod_logs_one_summary_line_a_second_and_its_log_stays_capped(web,
     scale(web, 1)
     sim.run_until(lambda: len(running_pods(web, "web")) == 1 and len(ready_addresses(web)) == 1, within=20, what="one pod left")
     traffic_set(cluster=web, service="default/web", rate=600)
-    sim.settle(4)
+    settle(sim, 4)
     pod = running_pods(web, "web")[0]
     summaries = [line for line in pod_log(client, pod.name) if "requests" in line]
     assert len(summaries) >= 3
     assert all(re.search(r'600 requests "GET / HTTP/1\.1" 200 in 1s from 172\.18\.0\.3 \(200\), 172\.18\.0\.4 \(200\), 172\.18\.0\.5 \(200\)', line) for line in summaries), summaries
 
     traffic_set(cluster=web, service="default/web", rate=10)  # ten lines a second, one per request
-    sim.settle(LOG_LINES // 10 + 3)
+    settle(sim, LOG_LINES // 10 + 3)
     lines = pod_log(client, pod.name)
     assert len(lines) == LOG_LINES
     assert all(ACCESS.match(line) for line in lines), "the oldest lines (startup, summaries) were dropped"
@@ -130,7 +130,7 @@ def test_requests_fail_when_the_service_has_no_ready_endpoints(web, sim):
     scale(web, 0)
     sim.run_until(lambda: not ready_addresses(web), within=20, what="no endpoints")
     traffic_set(cluster=web, service="default/web", rate=10)
-    sim.settle(3)
+    settle(sim, 3)
     stats = traffic_stats(cluster=web, seconds=2)
     assert [(s["ok"], s["failed"], s["reasons"]) for s in stats["series"]] == [(0, 10, {"no endpoints": 10})] * 2
     assert stats["pods"] == {} and stats["successRate"] == 0.0
@@ -138,13 +138,13 @@ def test_requests_fail_when_the_service_has_no_ready_endpoints(web, sim):
 
 def test_switching_off_stops_the_stream_and_keeps_the_history(web, sim):
     traffic_set(cluster=web, service="default/web", rate=5)
-    sim.settle(3)
+    settle(sim, 3)
     count = TrafficSample.objects.filter(cluster=web).count()
     assert count >= 2
     traffic_set(cluster=web, service="default/web", rate=5, on=False)
     web.refresh_from_db()
     assert web.traffic == {}
-    sim.settle(3)
+    settle(sim, 3)
     assert TrafficSample.objects.filter(cluster=web).count() == count
     stats = traffic_stats(cluster=web, seconds=60)
     assert stats["on"] is False and stats["service"] == "default/web" and len(stats["series"]) == count
@@ -152,7 +152,7 @@ def test_switching_off_stops_the_stream_and_keeps_the_history(web, sim):
 
 def test_history_is_pruned_to_the_last_minutes(web, sim):
     traffic_set(cluster=web, service="default/web", rate=5)
-    sim.settle(3)
+    settle(sim, 3)
     first = TrafficSample.objects.filter(cluster=web).earliest("t").t
     sim.advance(HISTORY_SECONDS + 100)  # a jump: the seconds in between are sampled at once, the oldest dropped
     sim.step()
