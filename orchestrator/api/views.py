@@ -173,7 +173,7 @@ async def kube_api(request: HttpRequest, cluster: str, path: str = "") -> HttpRe
             return StreamingHttpResponse(watch_stream.stream(req), content_type=JSON)
         if r.subresource == "log":
             return await _logs(req)
-        code, body = await sync_to_async(_handle)(req, verb)
+        code, body = await sync_to_async(_handle, thread_sensitive=False)(req, verb)
         return json_response(body, status=code, warnings=req.warnings)
     except StoreError as error:
         return status_response(error)

@@ -40,20 +40,19 @@ class NodeLifecycleController(Controller):
             ctx.memory.pop(name, None)
             return None
         seen = ctx.memory.setdefault(name, {})
-        lease = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).first()
-        renew = lease.spec.get("renewTime") if lease else None
+        lease = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).values_list("spec", flat=True).first()
+        renew = lease.get("renewTime") if lease else None
         if "probe" not in seen or seen.get("renew") != renew:
             seen.update(renew=renew, probe=ctx.now)
-        node = to_dict(KINDS["Node"], row)
         grace = ctx.profile.node_monitor_grace
         silent_for = ctx.now - seen["probe"]
+        # Most passes find a healthy node: they read its row and its Lease and write nothing.
         if silent_for > grace and row.ready != "Unknown":
-            self._mark_unknown(ctx, node)
-        node = to_dict(KINDS["Node"], ctx.batch.row("Node", "", name))
-        self._reconcile_taints(ctx, node)
-        node = to_dict(KINDS["Node"], ctx.batch.row("Node", "", name))
+            self._mark_unknown(ctx, to_dict(KINDS["Node"], row))
+            row = ctx.batch.row("Node", "", name)
+        row = self._reconcile_taints(ctx, row)
         waits = [ctx.profile.node_monitor_period]
-        evict_in = self._evict(ctx, node)
+        evict_in = self._evict(ctx, row)
         if evict_in is not None:
             waits.append(evict_in)
         return min(waits)
@@ -78,11 +77,11 @@ class NodeLifecycleController(Controller):
                 ctx.batch.update_status("Pod", obj)
                 ctx.batch.event(obj, "NodeNotReady", "Node is not ready", type="Warning", component="node-controller")
 
-    def _reconcile_taints(self, ctx: Context, node: dict) -> None:
-        ready = next((c for c in node.get("status", {}).get("conditions") or [] if c.get("type") == "Ready"), None)
-        status = ready.get("status") if ready else "Unknown"
-        wanted_key = CONDITION_TAINT.get(status)
-        taints = list(node["spec"].get("taints") or [])
+    def _reconcile_taints(self, ctx: Context, row):
+        """Keep the node's not-ready / unreachable taints in line with its Ready condition;
+        return the node's row as it is now."""
+        wanted_key = CONDITION_TAINT.get(row.ready)
+        taints = list(row.spec.get("taints") or [])
         kept = [t for t in taints if t.get("key") not in (NOT_READY, UNREACHABLE) or t.get("key") == wanted_key]
         if wanted_key:
             for effect in ("NoSchedule", "NoExecute"):
@@ -91,19 +90,22 @@ class NodeLifecycleController(Controller):
                     if effect == "NoExecute":
                         taint["timeAdded"] = format_time(ctx.batch.now)
                     kept.append(taint)
-        if kept != taints:
-            node["spec"]["taints"] = kept
-            if not kept:
-                node["spec"].pop("taints")
-            ctx.batch.update("Node", node)
+        if kept == taints:
+            return row
+        node = to_dict(KINDS["Node"], row)
+        node["spec"]["taints"] = kept
+        if not kept:
+            node["spec"].pop("taints")
+        ctx.batch.update("Node", node)
+        return ctx.batch.row("Node", "", row.name)
 
-    def _evict(self, ctx: Context, node: dict) -> float | None:
+    def _evict(self, ctx: Context, row) -> float | None:
         """Delete pods that do not tolerate the node's NoExecute taints (any longer)."""
-        taints = [t for t in node["spec"].get("taints") or [] if t.get("effect") == "NoExecute"]
+        taints = [t for t in row.spec.get("taints") or [] if t.get("effect") == "NoExecute"]
         if not taints:
             return None
         waits = []
-        for pod in Pod.objects.filter(cluster=ctx.cluster, node_name=node["metadata"]["name"], deletion_timestamp__isnull=True):
+        for pod in Pod.objects.filter(cluster=ctx.cluster, node_name=row.name, deletion_timestamp__isnull=True):
             deadline = eviction_time(pod.spec.get("tolerations") or [], taints, ctx.now)
             if deadline is None:
                 continue

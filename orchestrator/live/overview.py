@@ -78,7 +78,7 @@ def health(components: dict, nodes: list[dict], counts: dict, unschedulable: int
     if any(not components.get(c, True) for c in API_COMPONENTS):
         level = "down"
     else:
-        level = "starting" if problems == [f"{_plural(registering, 'node')} registering"] else "degraded"
+        level = "starting" if registering and len(problems) == 1 else "degraded"
     named = ", ".join(problems[:VERDICT_PROBLEMS])
     if len(problems) > VERDICT_PROBLEMS:
         named += f" and {len(problems) - VERDICT_PROBLEMS} more"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import random
 import sys
+import threading
 import time
 from contextlib import contextmanager
 import uuid as uuidlib
@@ -42,6 +43,21 @@ def not_found(info: KindInfo, name: str) -> NotFound:
     return NotFound(f'{resource_name(info)} "{name}" not found', kind=info.plural, name=name, group=info.group)
 
 
+# SQLite has one writer at a time and makes the others poll for the lock, which under load
+# starves some of them for seconds. Within one process the batches queue here instead.
+_SQLITE_WRITER = threading.Lock()
+WRITER_WAIT = 60.0
+
+
+def _queue_for_sqlite_writer() -> bool:
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return False  # other databases lock rows; an open transaction already holds SQLite's lock
+    if not _SQLITE_WRITER.acquire(timeout=WRITER_WAIT):
+        raise Unavailable("the store is too busy to take this write; try again", retry_after=1)
+    return True
+
+
 class Batch:
     """One transaction of writes to one cluster.
 
@@ -60,11 +76,27 @@ class Batch:
 
     # -- transaction ---------------------------------------------------------------
     def __enter__(self) -> "Batch":
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
+        self._queued = _queue_for_sqlite_writer()
+        try:
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+        except BaseException:
+            self._leave_queue()
+            raise
         return self
 
+    def _leave_queue(self) -> None:
+        if self._queued:
+            self._queued = False
+            _SQLITE_WRITER.release()
+
     def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            return self._finish(exc_type, exc, tb)
+        finally:
+            self._leave_queue()
+
+    def _finish(self, exc_type, exc, tb) -> bool:
         try:
             if exc_type is None and self._log:
                 Revision.objects.bulk_create(self._log)
