@@ -497,7 +497,8 @@ def log_lines(req: ApiRequest) -> tuple[list[str], dict]:
         raise BadRequest(f'previous terminated container "{container}" in pod "{req.name}" not found')
     if not previous and not state.get("id") and waiting:
         raise BadRequest(f'container "{container}" in pod "{req.name}" is waiting to start: {waiting.get("reason", "ContainerCreating")}')
-    return format_lines(lines, req.params), {"container": container, "uid": pod["metadata"]["uid"], "count": len(lines)}
+    written = len(lines) if previous else state.get("written", len(lines))
+    return format_lines(lines, req.params), {"container": container, "uid": pod["metadata"]["uid"], "count": written}
 
 
 def format_lines(lines: list, params: dict) -> list[str]:

@@ -208,7 +208,8 @@ async def _logs(req: handlers.ApiRequest) -> HttpResponse:
                     return
                 if now["count"] < seen:  # the container restarted: its log starts again
                     seen = 0
-                for line in current[seen:]:
+                fresh = now["count"] - seen  # the log keeps its last lines only: count from its end
+                for line in current[len(current) - min(fresh, len(current)):] if fresh > 0 else ():
                     yield line.encode()
                 seen = now["count"]
         except asyncio.CancelledError:

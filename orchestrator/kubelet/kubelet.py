@@ -23,7 +23,11 @@ LOG_LINES = 200  # per container, as a small node keeps a bounded log
 
 
 def append_logs(c: dict, entries: list) -> None:
-    """Append [timestamp, line] entries to a container's log, keeping its last LOG_LINES."""
+    """Append [timestamp, line] entries to a container's log, keeping its last LOG_LINES.
+
+    `written` counts every line this container instance ever logged, so a follower can
+    tell how many are new even after the oldest were dropped."""
+    c["written"] = c.get("written", len(c.get("logs", []))) + len(entries)
     c["logs"] = [*c.get("logs", []), *entries][-LOG_LINES:]
 
 
@@ -223,6 +227,7 @@ class Kubelet:
         if c.get("logs"):
             c["previous_logs"] = c["logs"]
         c["logs"] = []
+        c["written"] = 0
         for line in runtime.startup_lines(container):
             self._log(c, line)
         action, _ = runtime.behaviour(container)

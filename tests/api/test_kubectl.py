@@ -258,3 +258,25 @@ def test_logs_follow_streams_and_binding_places_a_pod(kubectl, server, cluster_n
     code, body = server.json("POST", f"{base}/api/v1/namespaces/default/pods/manual/binding",
                              {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "manual"}, "target": {"kind": "Node", "name": "worker-1"}})
     assert code == 409
+
+
+def test_logs_follow_keeps_streaming_once_the_log_is_at_its_cap(kubectl, server, cluster_name):
+    """The kubelet keeps a container's last 200 lines; a follower still gets every new one."""
+    deploy(kubectl, 1)
+    pod = running_pods(kubectl)[0]["metadata"]["name"]
+    kubectl.run("expose", "deployment", "web", "--port=80")
+    base = f"/clusters/{cluster_name}/playground"
+    server.json("POST", f"{base}/clock", {"speed": 10})
+    code, body = server.json("POST", f"{base}/traffic", {"service": "default/web", "rate": 10, "on": True})
+    assert code == 200, body
+    wait_for(lambda: len(kubectl.run("logs", pod).stdout.splitlines()) >= 200, 60, "a log at its 200-line cap")
+    proc = subprocess.Popen([kubectl.binary, "--kubeconfig", str(kubectl.kubeconfig), "logs", "-f", "--tail=1", pod],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        served = []
+        wait_for(lambda: served.append(proc.stdout.readline()) or len([s for s in served if '"GET / HTTP/1.1"' in s]) >= 30,
+                 60, "30 new access lines followed", interval=0)
+    finally:
+        proc.kill()
+        proc.communicate()
+        server.json("POST", f"{base}/traffic", {"on": False})
