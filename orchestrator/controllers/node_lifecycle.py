@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from orchestrator.models import Lease, Node, Pod, Revision
 from orchestrator.scheduler.plugins.taint_toleration import tolerates
+from orchestrator.store import watch
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import format_time, parse_time, to_dict
 
@@ -17,6 +18,7 @@ from .base import Context, Controller
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
+JUMP = "~jump"  # memory key (not a node name: those cannot hold "~") of a clock jump being waited out
 CONDITION_TAINT = {"False": NOT_READY, "Unknown": UNREACHABLE}
 
 
@@ -42,12 +44,17 @@ class NodeLifecycleController(Controller):
         seen = ctx.memory.setdefault(name, {})
         lease = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).values_list("spec", flat=True).first()
         renew = lease.get("renewTime") if lease else None
+        grace = ctx.profile.node_monitor_grace
+        last_look, seen["looked"] = seen.get("looked"), ctx.now
         if "probe" not in seen or seen.get("renew") != renew:
             seen.update(renew=renew, probe=ctx.now)
-        grace = ctx.profile.node_monitor_grace
+        if last_look is not None and ctx.now - last_look > 2 * ctx.profile.lease_renew_interval:
+            # Time moved on in one jump (the clock was advanced): no kubelet has had its turn
+            # since. Judge no node until one of them has renewed its Lease after the jump.
+            ctx.memory[JUMP] = (ctx.now, watch.current_revision(ctx.cluster))
         silent_for = ctx.now - seen["probe"]
         # Most passes find a healthy node: they read its row and its Lease and write nothing.
-        if silent_for > grace and row.ready != "Unknown":
+        if silent_for > grace and row.ready != "Unknown" and not self._waiting_after_jump(ctx):
             self._mark_unknown(ctx, to_dict(KINDS["Node"], row))
             row = ctx.batch.row("Node", "", name)
         row = self._reconcile_taints(ctx, row)
@@ -56,6 +63,18 @@ class NodeLifecycleController(Controller):
         if evict_in is not None:
             waits.append(evict_in)
         return min(waits)
+
+    @staticmethod
+    def _waiting_after_jump(ctx: Context) -> bool:
+        jump = ctx.memory.get(JUMP)
+        if jump is None:
+            return False
+        at, revision = jump
+        caught_up = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", resource_version__gt=revision).exists()
+        if caught_up or ctx.now - at > ctx.profile.node_monitor_grace:  # or no kubelet is left to renew
+            del ctx.memory[JUMP]
+            return False
+        return True
 
     def _mark_unknown(self, ctx: Context, node: dict) -> None:
         now = format_time(ctx.batch.now)

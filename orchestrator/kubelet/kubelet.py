@@ -235,8 +235,6 @@ class Kubelet:
         c.update(stage="running", started=self.now, reason="", message="",
                  ready_at=self.now + float(probe.get("initialDelaySeconds", 0)),
                  at=self.now + self.profile.crash_after if action != "run" else None)
-        if c["ready_at"] > self.now:
-            c["at"] = min(c["at"] or c["ready_at"], c["ready_at"])
 
     def _backoff(self, count: int) -> float:
         return min(self.profile.backoff_base * 2 ** max(count - 1, 0), self.profile.backoff_max)

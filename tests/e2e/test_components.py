@@ -83,8 +83,9 @@ def test_stopping_etcd_makes_writes_fail_with_503_and_loses_nothing(cluster, rea
     sim = ready
     create_deployment(cluster, replicas=2)
     sim.run_until(lambda: len(running_pods(cluster, "web")) == 2, within=30, what="2 pods running")
+    component_set(cluster=cluster, component="etcd", running=False)  # its last write: the ComponentStopped event
+    assert Event.objects.filter(cluster=cluster, reason="ComponentStopped", extra__message__startswith="etcd was stopped").exists()
     before = Revision.objects.filter(cluster=cluster).count()
-    component_set(cluster=cluster, component="etcd", running=False)
     with pytest.raises(errors.Unavailable) as failure:
         services.object_create(cluster=cluster, kind="ConfigMap", obj={"metadata": {"name": "cfg", "namespace": "default"}})
     assert failure.value.status()["code"] == 503

@@ -70,6 +70,20 @@ def test_a_pod_goes_through_container_creating_to_running_and_ready(cluster, rea
     assert reasons == ["Pulling", "Pulled", "Created", "Started"]
 
 
+def test_a_readiness_probe_delays_ready_without_stopping_the_container(cluster, ready):
+    sim = ready
+    probe = {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 5}
+    run_pod(cluster, container={"readinessProbe": probe})
+    sim.run_until(lambda: container_status(cluster).get("state", {}).get("running"), within=10)
+    started = sim.now()
+    assert container_status(cluster)["ready"] is False
+    sim.run_until(lambda: container_status(cluster)["ready"], within=10)
+    assert 5 <= sim.now() - started <= 6
+    sim.settle(20)
+    status = container_status(cluster)
+    assert status["ready"] and status["restartCount"] == 0 and "running" in status["state"]
+
+
 def test_a_second_pod_finds_the_image_already_present(cluster, ready):
     sim = ready
     run_pod(cluster, name="first")
