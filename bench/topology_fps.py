@@ -155,15 +155,16 @@ def fps(page, seconds: float) -> dict:
     return result
 
 
-def latency(server: LiveServer, pages: list, changes: int) -> tuple[list[float], list[float], int]:
+def latency(server: LiveServer, pages: list, changes: int) -> tuple[list[float], list[float], list[float], int]:
     """Cordon / uncordon the probe node `changes` times.
 
     Return the ms from the request to each page's frame that drew it, the ms of that spent in
-    the page (from the websocket frame's arrival to the end of the drawing frame), and the
-    number of writes the server did not answer in time.
+    the page (from the websocket frame's arrival to the end of the drawing frame), the ms the
+    write itself took to be answered, and the number of writes the server did not answer in time.
     """
     delays: list[float] = []
     in_page: list[float] = []
+    answered: list[float] = []
     failed = 0
     for _ in range(changes):
         _, node = call(server, "GET", f"/clusters/{CLUSTER}/api/v1/nodes/probe")
@@ -183,13 +184,14 @@ def latency(server: LiveServer, pages: list, changes: int) -> tuple[list[float],
             failed += 1
             print(f"  (write refused or unanswered: {code} {str(body)[:120]})", flush=True)
             continue
+        answered.append(time.time() * 1000 - sent)
         for page in pages:
             page.wait_for_function("window.__probe !== null", timeout=120000, polling=20)
             probe = page.evaluate("window.__probe")
             if probe != -1:
                 delays.append(probe[0] - sent)
                 in_page.append(probe[0] - probe[1])
-    return delays, in_page, failed
+    return delays, in_page, answered, failed
 
 
 def summary(delays: list[float]) -> str:
@@ -329,9 +331,9 @@ def main() -> None:
                       f"({(after['bytes'] - before['bytes']) / 1024 / args.seconds:.0f} KiB/s) from {churn.writes} scale writes so far",
                       flush=True)
 
-                delays, in_page, failed = latency(server, [page], args.changes)
-                print(f"write -> drawn, 1 page (churning): {summary(delays)}; in the page (frame arrival -> drawn): "
-                      f"{summary(in_page)}; {failed} writes unanswered", flush=True)
+                delays, in_page, answered, failed = latency(server, [page], args.changes)
+                print(f"write -> drawn, 1 page (churning): {summary(delays)}; the write answered: {summary(answered)}; "
+                      f"in the page (frame arrival -> drawn): {summary(in_page)}; {failed} writes unanswered", flush=True)
 
                 pages = [page]
                 for _ in range(args.pages - 1):
@@ -340,9 +342,9 @@ def main() -> None:
                 many = fps(pages[-1], args.seconds)
                 print(f"{args.pages} pages, churn: {many['fps']:.1f} fps on the last page opened "
                       f"({visible} of {len(pages)} pages report themselves visible)", flush=True)
-                delays, in_page, failed = latency(server, pages, args.changes)
-                print(f"write -> drawn, {args.pages} pages (churning): {summary(delays)}; in the page: "
-                      f"{summary(in_page)}; {failed} writes unanswered", flush=True)
+                delays, in_page, answered, failed = latency(server, pages, args.changes)
+                print(f"write -> drawn, {args.pages} pages (churning): {summary(delays)}; the write answered: "
+                      f"{summary(answered)}; in the page: {summary(in_page)}; {failed} writes unanswered", flush=True)
             finally:
                 churn.stop()
             browser.close()

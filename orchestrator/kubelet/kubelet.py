@@ -45,7 +45,9 @@ class Kubelet:
         self.waits: list[float] = []
 
     # -- node -----------------------------------------------------------------------
-    def run(self, machines: list[Machine]) -> float | None:
+    def run(self, machines: list[Machine], *, resync: bool) -> float | None:
+        """One pass of the kubelets of `machines`; `resync` also reconciles each machine's
+        sandboxes with the pods bound to it (periodically, as the kubelet's housekeeping)."""
         names = [m.name for m in machines]
         nodes = {n.name: n for n in Node.objects.filter(cluster=self.cluster, name__in=names)}
         leases = {lease.name: lease for lease in Lease.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names)}
@@ -59,8 +61,7 @@ class Kubelet:
             if fresh_boot:
                 self._resync_machine(machine)
         self._pods(machines)
-        if self.now >= self.memory.get("resync_at", 0):
-            self.memory["resync_at"] = self.now + self.profile.resync_period
+        if resync:
             for machine in machines:
                 self._resync_machine(machine)
         self.waits.append(self.profile.lease_renew_interval)

@@ -15,6 +15,9 @@ from orchestrator.store import watch
 from orchestrator.store.services import Batch
 
 
+MACHINES_PER_BATCH = 10
+
+
 class NodeAgents(Component):
     name = "node-agents"
     leader_elect = True  # one process runs a cluster's machines
@@ -30,12 +33,20 @@ class NodeAgents(Component):
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
         machines = list(Machine.objects.filter(cluster=cluster, powered=True))
-        wait = None
-        if machines:
+        profile = profile_for(cluster.profile)
+        memory = state.setdefault("kubelet", {})
+        now = clock.sim_seconds(cluster)
+        resync = now >= memory.get("resync_at", 0)
+        if resync:
+            memory["resync_at"] = now + profile.resync_period
+        waits = []
+        # A batch per few machines: each holds the store's write lock only briefly.
+        for start in range(0, len(machines), MACHINES_PER_BATCH):
             with Batch(cluster, component="kubelet") as batch:
                 batch.lock()
-                kubelet = Kubelet(batch=batch, now=clock.sim_seconds(cluster), profile=profile_for(cluster.profile), memory=state.setdefault("kubelet", {}))
-                wait = kubelet.run(machines)
+                kubelet = Kubelet(batch=batch, now=clock.sim_seconds(cluster), profile=profile, memory=memory)
+                waits.append(kubelet.run(machines[start:start + MACHINES_PER_BATCH], resync=resync))
+        wait = min((w for w in waits if w is not None), default=None)
         self.proxy.sync(cluster, [m.name for m in machines], self._services_changed(cluster, state))
         return wait
 

@@ -87,13 +87,21 @@ class Scheduler(Component):
         return any(e.kind == "Node" or e.event_type == "DELETED" or (e.object.get("metadata") or {}).get("deletionTimestamp") for e in entries)
 
     def _schedule(self, cluster: Cluster, pods: list[Pod], backoff: dict, now: float) -> None:
+        # Decide every placement first, on a snapshot of the nodes, and take the store's write
+        # lock only to bind: the filters and scores of a big pass must not hold up other writers.
+        # A pod that changed meanwhile (deleted, bound) fails its binding and is looked at afresh.
         infos = node_snapshot(cluster)
         by_name = {info.name: info for info in infos}
+        decisions = []
+        for row in pods:
+            pod = to_dict(KINDS["Pod"], row)
+            result = schedule_one(pod, infos, self.plugins)
+            if result.node_name:
+                by_name[result.node_name].add_pod(pod)  # what this pass placed counts for the next pods
+            decisions.append((row, pod, result))
         with Batch(cluster, component="default-scheduler") as batch:
             batch.lock()
-            for row in pods:
-                pod = to_dict(KINDS["Pod"], row)
-                result = schedule_one(pod, infos, self.plugins)
+            for row, pod, result in decisions:
                 record = {
                     "namespace": row.namespace, "name": row.name, "cluster": cluster,
                     "node_name": result.node_name or "", "message": result.message,
@@ -103,7 +111,6 @@ class Scheduler(Component):
                     with batch.savepoint():
                         if result.node_name:
                             bound = batch.bind(row.namespace, row.name, result.node_name, uid=str(row.uid))
-                            by_name[result.node_name].add_pod(bound)
                             batch.event(bound, "Scheduled", f"Successfully assigned {row.namespace}/{row.name} to {result.node_name}")
                             backoff.pop(str(row.uid), None)
                         else:

@@ -43,17 +43,56 @@ def not_found(info: KindInfo, name: str) -> NotFound:
     return NotFound(f'{resource_name(info)} "{name}" not found', kind=info.plural, name=name, group=info.group)
 
 
-# SQLite has one writer at a time and makes the others poll for the lock, which under load
-# starves some of them for seconds. Within one process the batches queue here instead.
-_SQLITE_WRITER = threading.Lock()
+# Writers whose requests someone is waiting on: kubectl, the page, the teacher's actions.
+CLIENT_WRITERS = frozenset({"kube-apiserver", "playground-ui", "playground"})
 WRITER_WAIT = 60.0
 
 
-def _queue_for_sqlite_writer() -> bool:
+class WriterQueue:
+    """SQLite's single writer, queued in this process.
+
+    SQLite makes waiting writers poll for its lock, which under load starves some of them for
+    seconds; here they wait their turn instead, and a client's write goes before the next
+    component pass (a controller's sync can wait a moment; a person at kubectl should not).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = False
+        self._clients_waiting = 0
+        self.waiting = 0
+
+    def acquire(self, *, client: bool, timeout: float = WRITER_WAIT) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._clients_waiting += client
+            self.waiting += 1
+            try:
+                while self._busy or (not client and self._clients_waiting):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._busy = True
+                return True
+            finally:
+                self._clients_waiting -= client
+                self.waiting -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+
+
+_SQLITE_WRITER = WriterQueue()
+
+
+def _queue_for_sqlite_writer(component: str) -> bool:
     connection = transaction.get_connection()
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         return False  # other databases lock rows; an open transaction already holds SQLite's lock
-    if not _SQLITE_WRITER.acquire(timeout=WRITER_WAIT):
+    if not _SQLITE_WRITER.acquire(client=component in CLIENT_WRITERS):
         raise Unavailable("the store is too busy to take this write; try again", retry_after=1)
     return True
 
@@ -76,7 +115,7 @@ class Batch:
 
     # -- transaction ---------------------------------------------------------------
     def __enter__(self) -> "Batch":
-        self._queued = _queue_for_sqlite_writer()
+        self._queued = _queue_for_sqlite_writer(self.component)
         try:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
