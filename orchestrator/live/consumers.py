@@ -19,7 +19,7 @@ from orchestrator.store.errors import Gone
 from orchestrator.store.tail import tail_for
 
 from . import presenters
-from .shared import shared_snapshot, shared_state
+from .shared import shared_change, shared_snapshot, shared_state
 
 log = logging.getLogger(__name__)
 FRAME_INTERVAL = 0.1  # at most 10 frames a second per page
@@ -28,18 +28,14 @@ IDLE_CHECK = 0.5  # how often playground state (power, components, clock) is loo
 
 def coalesce(entries) -> list[dict]:
     """Turn log entries into page changes, the last change of each object winning."""
-    latest: dict[tuple[str, str], dict] = {}
+    latest: dict[tuple[str, str], object] = {}
     for entry in entries:
         if entry.kind not in presenters.KINDS_SHOWN:
             continue
-        key = f"{entry.namespace}/{entry.name}" if entry.namespace else entry.name
-        if entry.event_type == "DELETED":
-            change = {"op": "delete", "kind": entry.kind, "key": key}
-        else:
-            change = {"op": "upsert", "object": presenters.present(entry.object)}
-        latest.pop((entry.kind, key), None)
-        latest[(entry.kind, key)] = change
-    return list(latest.values())
+        key = (entry.kind, f"{entry.namespace}/{entry.name}" if entry.namespace else entry.name)
+        latest.pop(key, None)
+        latest[key] = entry
+    return [shared_change(entry, key) for (_, key), entry in latest.items()]
 
 
 class ClusterConsumer(AsyncJsonWebsocketConsumer):

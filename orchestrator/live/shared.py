@@ -3,7 +3,8 @@
 Twenty pages on one cluster must not cost twenty snapshots of 3,000 pods, nor twenty reads
 of the machines every frame: a snapshot serves every page that asks within SNAPSHOT_REUSE
 seconds (the deltas after its revision bring each page current), and the playground state
-is read at most once per STATE_REUSE seconds.
+is read at most once per STATE_REUSE seconds; each log entry is turned into the change a page
+draws once, whatever the number of pages that send it.
 """
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import json
 import threading
 import time
 
+from . import presenters
 from .snapshot import compared_state, playground_state, snapshot
 
+CHANGES_KEPT = 20000
 STATE_REUSE = 0.2
 SNAPSHOT_REUSE = 1.0
 
 _lock = threading.Lock()
 _states: dict[int, tuple[float, object]] = {}
 _snapshots: dict[int, tuple[float, "Snapshot"]] = {}
+_changes: dict[tuple[int, int], dict] = {}  # (cluster id, revision) -> change, oldest first
 
 
 class Snapshot:
@@ -54,3 +58,20 @@ def shared_snapshot(cluster_id: int) -> Snapshot | None:
         body = snapshot(key)
         return None if body is None else Snapshot(body)
     return _reuse(_snapshots, cluster_id, SNAPSHOT_REUSE, build)
+
+
+def shared_change(entry, key: str) -> dict:
+    """The page change for one log entry, made once (entries never change, so a race only
+    makes the same change twice)."""
+    memo = (entry.cluster_id, entry.revision)
+    change = _changes.get(memo)
+    if change is None:
+        if entry.event_type == "DELETED":
+            change = {"op": "delete", "kind": entry.kind, "key": key}
+        else:
+            change = {"op": "upsert", "object": presenters.present(entry.object)}
+        _changes[memo] = change
+        if len(_changes) > CHANGES_KEPT:
+            for old in list(_changes)[: len(_changes) - CHANGES_KEPT // 2]:
+                _changes.pop(old, None)
+    return change
