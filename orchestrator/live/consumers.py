@@ -63,7 +63,7 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         async with self.lock:
-            shot = await database_sync_to_async(shared_snapshot, thread_sensitive=False)(self.cluster.pk)
+            shot = await database_sync_to_async(shared_snapshot, thread_sensitive=False)(self.cluster)
             if shot is None:
                 await self.close(code=4404)
                 return
@@ -93,7 +93,7 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
     async def send_delta(self, tail) -> None:
         async with self.lock:
             entries = await tail.after(self.cluster, self.revision)
-            state = await database_sync_to_async(shared_state, thread_sensitive=False)(self.cluster.pk)
+            state = await database_sync_to_async(shared_state, thread_sensitive=False)(self.cluster)
             if state is None:
                 await self.close(code=4404)
                 return

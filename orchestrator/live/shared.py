@@ -20,9 +20,9 @@ STATE_REUSE = 0.2
 SNAPSHOT_REUSE = 1.0
 
 _lock = threading.Lock()
-_states: dict[int, tuple[float, object]] = {}
-_snapshots: dict[int, tuple[float, "Snapshot"]] = {}
-_changes: dict[tuple[int, int], dict] = {}  # (cluster id, revision) -> change, oldest first
+_states: dict[tuple, tuple[float, object]] = {}
+_snapshots: dict[tuple, tuple[float, "Snapshot"]] = {}
+_changes: dict[tuple, dict] = {}  # (cluster id, revision, object uid) -> change, oldest first
 
 
 class Snapshot:
@@ -34,13 +34,13 @@ class Snapshot:
         self.text = json.dumps(body, separators=(",", ":"))
 
 
-def _reuse(cache: dict, key: int, ttl: float, build):
+def _reuse(cache: dict, key: tuple, ttl: float, build):
     now = time.monotonic()
     with _lock:
         hit = cache.get(key)
     if hit is not None and now - hit[0] < ttl:
         return hit[1]
-    value = build(key)
+    value = build(key[0])
     with _lock:
         if value is None:
             cache.pop(key, None)
@@ -49,21 +49,25 @@ def _reuse(cache: dict, key: int, ttl: float, build):
     return value
 
 
-def shared_state(cluster_id: int):
-    return _reuse(_states, cluster_id, STATE_REUSE, playground_state)
+def _key(cluster) -> tuple:
+    return (cluster.pk, cluster.created)  # a cluster made again under the same id is another
 
 
-def shared_snapshot(cluster_id: int) -> Snapshot | None:
-    def build(key):
-        body = snapshot(key)
+def shared_state(cluster):
+    return _reuse(_states, _key(cluster), STATE_REUSE, playground_state)
+
+
+def shared_snapshot(cluster) -> Snapshot | None:
+    def build(cluster_id):
+        body = snapshot(cluster_id)
         return None if body is None else Snapshot(body)
-    return _reuse(_snapshots, cluster_id, SNAPSHOT_REUSE, build)
+    return _reuse(_snapshots, _key(cluster), SNAPSHOT_REUSE, build)
 
 
 def shared_change(entry, key: str) -> dict:
     """The page change for one log entry, made once (entries never change, so a race only
     makes the same change twice)."""
-    memo = (entry.cluster_id, entry.revision)
+    memo = (entry.cluster_id, entry.revision, entry.uid)
     change = _changes.get(memo)
     if change is None:
         if entry.event_type == "DELETED":
