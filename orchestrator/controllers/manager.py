@@ -27,6 +27,7 @@ from .node_lifecycle import NodeLifecycleController
 from .replicaset import ReplicaSetController
 
 log = logging.getLogger(__name__)
+KEYS_PER_BATCH = 25
 
 
 def default_controllers() -> list[Controller]:
@@ -92,6 +93,18 @@ class ControllerManager(Component):
         keys = queue.pop_ready(now, controller.max_per_tick)
         if not keys:
             return
+        # Keys go in several short batches rather than one long one: each holds the store's
+        # write lock only briefly, so the writes of kubectl and the page are not kept waiting.
+        for start in range(0, len(keys), KEYS_PER_BATCH):
+            try:
+                self._sync_keys(cluster, controller, state, queue, profile, keys[start:start + KEYS_PER_BATCH])
+            except Unavailable:
+                for key in keys[start:]:
+                    queue.add(key)
+                raise
+
+    @staticmethod
+    def _sync_keys(cluster: Cluster, controller: Controller, state: dict, queue: WorkQueue, profile, keys: list[str]) -> None:
         with Batch(cluster, component=controller.component) as batch:
             batch.lock()
             ctx = Context(cluster=cluster, now=clock.sim_seconds(cluster), profile=profile, batch=batch, memory=state["memory"][controller.name])
