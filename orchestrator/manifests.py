@@ -26,7 +26,7 @@ class ManifestError(Invalid):
     """A manifest that cannot be applied; `causes` carry `line` numbers."""
 
 
-def _line_of(node, path: str) -> int | None:
+def line_of(node, path: str) -> int | None:
     """Return the 1-based line of `path` (e.g. spec.template.spec.containers[0].image) in a YAML node."""
     current = node
     for step in re.findall(r"[^.\[\]]+|\[\d+\]", path):
@@ -98,18 +98,18 @@ def apply_manifest(*, cluster: Cluster, text: str, namespace: str = "default") -
             resource = SERVED.get((obj.get("apiVersion"), obj.get("kind")))
             if resource is None:
                 message = f'no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"'
-                _fail(f"line {line}: {message}", [_cause("kind", message, _line_of(node, "kind") or line, "FieldValueNotSupported")])
+                _fail(f"line {line}: {message}", [_cause("kind", message, line_of(node, "kind") or line, "FieldValueNotSupported")])
             problems = field_validation.unknown_and_duplicate_fields(resource.group_version, resource.kind, doc_text, yaml_body=True)
             if problems:
                 causes = []
                 for problem in problems:
                     match = UNKNOWN_FIELD.search(problem)
                     field = match.group(1) if match else ""
-                    causes.append(_cause(field, problem, _line_of(node, field) if field else line, "FieldValueInvalid"))
+                    causes.append(_cause(field, problem, line_of(node, field) if field else line, "FieldValueInvalid"))
                 _fail(f"{resource.kind} is invalid: " + ", ".join(problems), causes)
             meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) else None
             if meta is None:
-                _fail(f"line {line}: metadata must be a mapping", [_cause("metadata", "must be a mapping", _line_of(node, "metadata"))])
+                _fail(f"line {line}: metadata must be a mapping", [_cause("metadata", "must be a mapping", line_of(node, "metadata"))])
             if resource.namespaced:
                 meta["namespace"] = meta.get("namespace") or namespace
             try:
@@ -123,7 +123,7 @@ def apply_manifest(*, cluster: Cluster, text: str, namespace: str = "default") -
                         result = batch.update(resource.store_kind, merged)
                         action = "unchanged" if result["metadata"]["resourceVersion"] == current["metadata"]["resourceVersion"] else "configured"
             except Invalid as exc:
-                causes = [_cause(c.field, c.message, _line_of(node, c.field) if c.field else line, c.reason) for c in exc.causes] or [_cause("", exc.message, line)]
+                causes = [_cause(c.field, c.message, line_of(node, c.field) if c.field else line, c.reason) for c in exc.causes] or [_cause("", exc.message, line)]
                 raise ManifestError(exc.message, kind=exc.kind, name=exc.name, causes=causes) from exc
             except StoreError as exc:
                 error = type(exc)(exc.message, kind=exc.kind, name=exc.name)

@@ -53,7 +53,7 @@ def surge_and_unavailable(spec: dict) -> tuple[int, int]:
     return surge, min(unavailable, replicas)
 
 
-def _strip_hash(template: dict) -> dict:
+def strip_hash(template: dict) -> dict:
     template = copy.deepcopy(template)
     (template.get("metadata") or {}).get("labels", {}).pop(HASH_LABEL, None)
     return template
@@ -118,8 +118,8 @@ class DeploymentController(Controller):
 
     @staticmethod
     def _find_new(d: dict, rses: list[ReplicaSet]) -> ReplicaSet | None:
-        want = _strip_hash(d["spec"].get("template") or {})
-        matches = [rs for rs in rses if _strip_hash(rs.spec.get("template") or {}) == want]
+        want = strip_hash(d["spec"].get("template") or {})
+        matches = [rs for rs in rses if strip_hash(rs.spec.get("template") or {}) == want]
         return min(matches, key=lambda rs: rs.creation_timestamp) if matches else None
 
     def _create_new(self, ctx: Context, d: dict, old: list[ReplicaSet]) -> ReplicaSet:

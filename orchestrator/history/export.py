@@ -114,7 +114,7 @@ def export_yaml(cluster: Cluster) -> str:
 
 # ---------------------------------------------------------------------------------- import
 def _problem(message: str, field: str, node, reason: str = "FieldValueInvalid", error=ManifestError) -> StoreError:
-    line = manifests._line_of(node, field) if field else node.start_mark.line + 1
+    line = manifests.line_of(node, field) if field else node.start_mark.line + 1
     return error(f"line {line}: {field + ': ' if field else ''}{message}", kind=KIND,
                  causes=[Cause(field, message, reason, line)])
 
@@ -165,7 +165,7 @@ def _relocated(error: StoreError, fields: dict[str, str], node) -> StoreError:
     causes = []
     for cause in error.causes or [Cause("name", error.message, "FieldValueDuplicate")]:
         path = fields.get(cause.field)
-        line = manifests._line_of(node, path) if path and node is not None else None
+        line = manifests.line_of(node, path) if path and node is not None else None
         causes.append(Cause(path or cause.field, cause.message, cause.reason, line))
     where = f"line {causes[0].line}: " if causes[0].line else ""
     return type(error)(where + error.message, kind=error.kind or KIND, name=error.name, causes=causes)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from orchestrator.controllers.deployment import REVISION, _strip_hash, surge_and_unavailable
+from orchestrator.controllers.deployment import REVISION, strip_hash, surge_and_unavailable
 from orchestrator.controllers.node_lifecycle import NOT_READY, UNREACHABLE
 from orchestrator.controllers.podutil import condition, is_ready
 from orchestrator.controlplane import clock
@@ -120,7 +120,7 @@ def _rollouts(cluster: Cluster, recent) -> list[Incident]:
 
 
 def _template(obj: dict) -> dict:
-    return _strip_hash((obj.get("spec") or {}).get("template") or {})
+    return strip_hash((obj.get("spec") or {}).get("template") or {})
 
 
 def _ref(row: Revision) -> dict:

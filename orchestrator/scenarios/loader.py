@@ -224,11 +224,11 @@ class _Reader:
                 self.fail(at(line), "bad manifest: a document must be a Kubernetes object")
             resource = manifests.SERVED.get((obj.get("apiVersion"), obj.get("kind")))
             if resource is None:
-                self.fail(at(manifests._line_of(doc, "kind") or line),
+                self.fail(at(manifests.line_of(doc, "kind") or line),
                           f'bad manifest: no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"')
             for problem in field_validation.unknown_and_duplicate_fields(resource.group_version, resource.kind, doc_text, yaml_body=True):
                 match = manifests.UNKNOWN_FIELD.search(problem)
-                self.fail(at(manifests._line_of(doc, match.group(1)) if match else line), f"bad manifest: {resource.kind} {problem}")
+                self.fail(at(manifests.line_of(doc, match.group(1)) if match else line), f"bad manifest: {resource.kind} {problem}")
 
 
 def _shown_value(value) -> str:
