@@ -26,7 +26,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     panel.locator('#scenario-list .sc-start[data-name="kill-a-node"]').click()
     run = panel.locator("#scenario-run")
     expect(run).to_have_attribute("data-phase", "setup", timeout=15000)
-    expect(page.locator(".toast").last).to_contain_text('Lesson "Kill a node and watch recovery" set up')
+    expect(page.locator(".toast", has_text='Lesson "Kill a node and watch recovery" set up').first).to_be_visible(timeout=15000)
     expect(run).to_have_attribute("data-phase", "steps", timeout=60000)
     expect(page.locator('#topology .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(6, timeout=15000)
 
@@ -34,7 +34,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     expect(step).to_contain_text("Pull the plug on worker-1")
     expect(step.locator(".sc-checks li")).to_have_text(["…not yet: node worker-1 powered off — now: powered on"])
     step.locator(".sc-do").click()
-    expect(page.locator(".toast").last).to_contain_text("worker-1 powered off")
+    expect(page.locator(".toast", has_text="worker-1 powered off").first).to_be_visible(timeout=15000)
     expect(page.locator('#workers .node[data-node="worker-1"]')).to_have_attribute("data-powered", "false", timeout=10000)
 
     step = current_step(page, 1)
@@ -42,13 +42,13 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     expect(step.locator(".sc-do")).to_have_count(0)  # watched, not done
     expect(step.locator(".sc-hint code")).to_have_text("kubectl get nodes -w")
     expect(current_step(page, 2)).to_be_visible(timeout=30000)
-    expect(page.locator('#workers .node[data-node="worker-1"]')).to_have_attribute("data-status", "Unknown")
-    expect(page.locator('#scenario-steps .sc-step[data-index="1"] .sc-mark')).to_have_text("done")
+    expect(page.locator('#workers .node[data-node="worker-1"]')).to_have_attribute("data-status", "Unknown", timeout=15000)
+    expect(page.locator('#scenario-steps .sc-step[data-index="1"] .sc-mark')).to_have_text("done", timeout=15000)
 
     step = current_step(page, 3)
     expect(step).to_be_visible(timeout=40000)
     survivors = page.locator('#workers .node:not([data-node="worker-1"]) .pod[data-key^="default/web-"][data-state=ready]')
-    expect(survivors).to_have_count(6)
+    expect(survivors).to_have_count(6, timeout=15000)
     button = step.locator(".sc-do")
     expect(button).to_have_text("Do it: Power on worker-1")
     button.focus()  # keyboard reachable: Enter presses it
@@ -59,7 +59,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     expect(run).not_to_contain_text("null")
     expect(run.locator(".sc-step.done")).to_have_count(4)
     expect(page.locator('#workers .node[data-node="worker-1"]')).to_have_attribute("data-status", "Ready", timeout=10000)
-    expect(page.locator('#workers .node[data-node="worker-1"] .pod[data-key^="default/web-"]')).to_have_count(0)
+    expect(page.locator('#workers .node[data-node="worker-1"] .pod[data-key^="default/web-"]')).to_have_count(0, timeout=15000)
     page.screenshot(path=str(artifacts / "scenario-kill-a-node.png"))
 
     code, state = live_cluster.get("/playground/scenario")
@@ -76,7 +76,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     expect(run.locator(".sc-step.done")).to_have_count(0)
     run.locator("#scenario-leave").click()
     expect(panel.locator("#scenario-list .sc-start")).to_have_count(10)
-    expect(page.locator(".toast").last).to_contain_text("Left the lesson")
+    expect(page.locator(".toast", has_text="Left the lesson").first).to_be_visible(timeout=15000)
 
 
 def test_the_list_shows_a_teachers_lesson_and_the_files_with_problems(page, tmp_path, settings):
