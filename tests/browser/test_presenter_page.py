@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.live import wait_for
+
 pytestmark = pytest.mark.browser
 
 
@@ -22,16 +24,24 @@ def test_a_held_cluster_moves_only_when_the_teacher_steps(page, live_cluster):
     chips = page.locator('#topology .pod[data-key^="default/web-"]')
     expect(chips).to_have_count(0)
 
-    # Step until the ReplicaSet controller has created the pods: they appear unscheduled.
-    for _ in range(6):
+    # Step until the ReplicaSet controller has created the pods: they appear unscheduled, and stay so
+    # (the scheduler's step has not been granted).
+    def stepping():
+        code, state = live_cluster.get("/playground/stepping")
+        assert code == 200, state
+        return state
+
+    for _ in range(8):
         page.locator("#step-one").click()
-        expect(page.locator("#panel-presenter .step-status")).not_to_contain_text("waiting", timeout=10000)
-        if chips.count() == 2:
+        expect(page.locator("#step-one")).not_to_have_attribute("aria-busy", "true", timeout=10000)  # the grant is in
+        wait_for(lambda: stepping()["allowance"] == 0, 10, "the granted step taken")
+        if "replicaset-controller" in [s["actor"] for s in stepping()["steps"]]:
             break
-    expect(chips).to_have_count(2)
-    expect(page.locator("#step-list")).to_contain_text("deployment-controller")
-    expect(page.locator("#step-list")).to_contain_text("ScalingReplicaSet")
-    expect(page.locator("#step-list")).to_contain_text("replicaset-controller")
+    steps = page.locator("#step-list")
+    expect(steps).to_contain_text("deployment-controller")
+    expect(steps).to_contain_text("ScalingReplicaSet")
+    expect(steps).to_contain_text("replicaset-controller")
+    expect(chips).to_have_count(2, timeout=10000)
     expect(page.locator('#pending-tray .pod[data-key^="default/web-"]')).to_have_count(2)
 
     # Clicking a write selects its object in the picture.

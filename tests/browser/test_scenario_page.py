@@ -66,9 +66,12 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     assert code == 200 and state["phase"] == "finished"
     timings = {s["title"]: s["took"] for s in state["steps"]}
     (artifacts / "scenario-kill-a-node-timings.json").write_text(json.dumps(timings, indent=2))
-    # From the power cut to six pods Ready elsewhere: the grace period (6 s) plus the toleration (5 s), and the restart.
-    recovered = timings["The node controller notices the silence"]["sim"] + timings["The pods are evicted and replaced"]["sim"]
-    assert 11 <= recovered <= 30, timings
+    # In simulated time the control plane waited out the grace period (6 s, counted from the last heartbeat,
+    # renewed every second) before NotReady, then the toleration (5 s; the taint's timeAdded is kept to
+    # whole seconds) before the evictions that the replacements follow.
+    noticed = timings["Pull the plug on worker-1"]["sim"] + timings["The node controller notices the silence"]["sim"]
+    assert noticed >= 5, timings
+    assert timings["The pods are evicted and replaced"]["sim"] >= 4, timings
 
     # Reset scenario starts the lesson again from a fresh cluster; "Other lessons" goes back to the list.
     run.locator("#scenario-reset").click()
