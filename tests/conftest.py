@@ -13,6 +13,17 @@ def cluster(db):
     return cluster_create(name="demo", profile="classroom")
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """One real playground process for the tests that need one (kubectl, the client, browsers,
+    learners); each test makes its own cluster in it."""
+    from tests.live import LiveServer
+
+    live = LiveServer(tmp_path_factory.mktemp("playground")).start()
+    yield live
+    live.stop()
+
+
 @pytest.fixture
 def sim(cluster):
     """The cluster's components, driven step by step on a paused clock."""

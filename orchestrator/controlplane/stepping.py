@@ -66,10 +66,6 @@ def give_back(cluster: Cluster) -> None:
     Cluster.objects.filter(pk=cluster.pk, stepping=True).update(step_allowance=F("step_allowance") + 1)
 
 
-def allowance(cluster: Cluster) -> int:
-    return Cluster.objects.filter(pk=cluster.pk, stepping=True).values_list("step_allowance", flat=True).first() or 0
-
-
 def wrote_a_step(cluster: Cluster, before: int, after: int) -> bool:
     """Whether revisions (before, after] hold anything but bookkeeping."""
     if after <= before:
@@ -79,10 +75,10 @@ def wrote_a_step(cluster: Cluster, before: int, after: int) -> bool:
 
 def advance_to_work(cluster: Cluster, delay: float | None) -> bool:
     """Nobody had work at this paused moment: move the clock on to the next timed work."""
-    if delay is None or allowance(cluster) <= 0:
+    if delay is None:
         return False
     row = Cluster.objects.get(pk=cluster.pk)
-    if not row.stepping:
+    if not row.stepping or row.step_allowance <= 0:
         return False
     clock.clock_set(cluster=row, advance=max(delay, 0.001))
     return True

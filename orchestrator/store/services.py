@@ -21,7 +21,7 @@ from django.db import transaction
 from orchestrator import quantity
 from orchestrator.controlplane import clock
 from orchestrator.controlplane.profiles import profile_for
-from orchestrator.models import Cluster, Event, Namespace, Revision
+from orchestrator.models import Cluster, Event, Namespace, Node, Revision
 
 from . import notify
 from .defaults import apply_defaults
@@ -571,8 +571,6 @@ def playground_event(cluster: Cluster, *, node: str, reason: str, message: str, 
 
     Skipped while the API is down (there is nobody to write it) or before the node registered.
     """
-    from orchestrator.models import Node
-
     row = Node.objects.filter(cluster=cluster, name=node).first()
     if row is None:
         return

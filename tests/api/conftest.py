@@ -1,37 +1,19 @@
-import itertools
 import subprocess
-import uuid
 
 import pytest
 
-from tests.live import LiveServer, kubectl_binary, wait_for
+from tests.live import kubectl_binary
+from tests.live_cluster import LiveCluster
 
 KUBECTL_VERSIONS = ("1.27", "1.33")  # the oldest and the newest on the machine image
-_counter = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """One playground process for the API tests; each test gets its own cluster in it."""
-    live = LiveServer(tmp_path_factory.mktemp("playground")).start()
-    yield live
-    live.stop()
 
 
 @pytest.fixture
 def cluster_name(server):
     """A fresh cluster (control plane + three workers, classroom timing) with Ready nodes."""
-    name = f"t{next(_counter)}-{uuid.uuid4().hex[:6]}"
-    code, body = server.json("POST", "/clusters/", {"name": name})
-    assert code == 201, body
-
-    def ready() -> bool:
-        _, state = server.json("GET", f"/clusters/{name}/playground/state")
-        return all(n["ready"] == "True" for n in state["nodes"])
-
-    wait_for(ready, 30, "four Ready nodes")
-    yield name
-    server.request("DELETE", f"/clusters/{name}/")
+    cluster = LiveCluster.create(server)
+    yield cluster.name
+    cluster.delete()
 
 
 @pytest.fixture

@@ -54,21 +54,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-# ---------------------------------------------------------------- a real playground
-@pytest.fixture(scope="session")
-def playground_server(tmp_path_factory):
-    """One playground process for the live browser tests; each test makes its own cluster."""
-    from tests.live import LiveServer
-
-    server = LiveServer(tmp_path_factory.mktemp("browser-playground")).start()
-    yield server
-    server.stop()
-
-
+# ---------------------------------------------------------------- a cluster on the real playground
 @pytest.fixture
-def live_cluster(playground_server):
-    from tests.browser.live_cluster import LiveCluster
+def live_cluster(server):
+    from tests.live_cluster import LiveCluster
 
-    cluster = LiveCluster.create(playground_server)
+    cluster = LiveCluster.create(server)
     yield cluster
     cluster.delete()

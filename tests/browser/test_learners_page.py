@@ -16,8 +16,7 @@ def cluster_names(server) -> set[str]:
     return {c["name"] for c in body["clusters"]}
 
 
-def test_a_learner_creates_a_cluster_sees_it_in_the_overview_and_removes_it(page, playground_server, artifacts):
-    server = playground_server
+def test_a_learner_creates_a_cluster_sees_it_in_the_overview_and_removes_it(page, server, artifacts):
     name = f"learner-{uuid.uuid4().hex[:6]}"
     page.goto(server.url + "/")
     page.get_by_label("Name").fill(name)
@@ -64,8 +63,7 @@ def test_a_learner_creates_a_cluster_sees_it_in_the_overview_and_removes_it(page
     assert name not in cluster_names(server)
 
 
-def test_a_bad_name_shows_the_error_next_to_the_field_and_creates_nothing(page, playground_server):
-    server = playground_server
+def test_a_bad_name_shows_the_error_next_to_the_field_and_creates_nothing(page, server):
     before = cluster_names(server)
     page.goto(server.url + "/")
     page.get_by_label("Name").fill("Bad_Name")
@@ -79,16 +77,15 @@ def test_a_bad_name_shows_the_error_next_to_the_field_and_creates_nothing(page, 
     assert cluster_names(server) == before
 
 
-def test_a_taken_name_says_so_next_to_the_field(page, playground_server, live_cluster):
-    page.goto(playground_server.url + "/")
+def test_a_taken_name_says_so_next_to_the_field(page, server, live_cluster):
+    page.goto(server.url + "/")
     page.get_by_label("Name").fill(live_cluster.name)
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#cc-name-error")).to_have_text(f'cluster "{live_cluster.name}" already exists: choose another name')
     expect(page.locator(f'.cluster-row[data-cluster="{live_cluster.name}"] [data-remove]')).to_have_count(0)
 
 
-def test_another_learners_cluster_cannot_be_removed(browser, playground_server):
-    server = playground_server
+def test_another_learners_cluster_cannot_be_removed(browser, server):
     name = f"mine-{uuid.uuid4().hex[:6]}"
     owner = browser.new_context(viewport={"width": 1280, "height": 720})
     other = browser.new_context(viewport={"width": 1280, "height": 720})

@@ -78,7 +78,7 @@ def test_scrubbing_back_before_a_deployment_hides_its_pods_read_only_and_live_br
     expect(page.locator(".toast").last).to_contain_text("cordoned")
 
 
-def test_export_and_import_from_the_replay_panel(page, live_cluster, playground_server):
+def test_export_and_import_from_the_replay_panel(page, live_cluster, server):
     live_cluster.create_deployment("web", 2)
     page.goto(live_cluster.page_url)
     expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=15000)
@@ -97,13 +97,13 @@ def test_export_and_import_from_the_replay_panel(page, live_cluster, playground_
     error = page.locator("#replay-import .form-error")
     expect(error).to_contain_text('no matches for kind "Deploymint"')
     expect(error).to_contain_text(re.compile(r"line \d+: kind"))
-    assert playground_server.json("GET", f"/clusters/{copy}/playground/state")[0] == 404
+    assert server.json("GET", f"/clusters/{copy}/playground/state")[0] == 404
 
     page.locator("#replay-import-text").fill(text)
     page.locator("#replay-import [type=submit]").click()
     expect(page.locator("#replay-import .replay-done")).to_contain_text(f"Cluster {copy} created with 1 object")
     try:
-        code, state = playground_server.json("GET", f"/clusters/{copy}/playground/state")
+        code, state = server.json("GET", f"/clusters/{copy}/playground/state")
         assert code == 200 and len(state["nodes"]) == 4
     finally:
-        playground_server.request("DELETE", f"/clusters/{copy}/")
+        server.request("DELETE", f"/clusters/{copy}/")

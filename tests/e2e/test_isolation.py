@@ -29,13 +29,6 @@ DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
 
 
 # ---------------------------------------------------------------- the Kubernetes API of a real playground
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("isolation")).start()
-    yield live
-    live.stop()
-
-
 class Learner:
     """A browser with its learner cookie and its own cluster on the playground."""
 

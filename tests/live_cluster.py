@@ -1,4 +1,4 @@
-"""A cluster of its own on the test's playground, with the API calls the browser tests make."""
+"""A cluster of its own on the test's playground, with the API calls the tests make."""
 from __future__ import annotations
 
 import itertools
