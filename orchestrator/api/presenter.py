@@ -14,7 +14,8 @@ from .views import json_response
 def _state(cluster, after: int) -> dict:
     cluster.refresh_from_db()
     return {
-        "stepping": cluster.stepping, "allowance": cluster.step_allowance, "revision": cluster.revision,
+        "stepping": cluster.stepping, "allowance": cluster.step_allowance, "taken": cluster.steps_taken,
+        "revision": cluster.revision,
         "steps": stepping.steps_since(cluster=cluster, after=after),
     }
 

@@ -133,8 +133,7 @@ class Runner:
         finally:
             if held:
                 took = stepping.wrote_a_step(cluster, before, watch.current_revision(cluster))
-                if not took:
-                    stepping.give_back(cluster)
+                (stepping.count_taken if took else stepping.give_back)(cluster)
         return delay, took
 
     # -- threads ----------------------------------------------------------------------

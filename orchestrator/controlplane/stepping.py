@@ -32,10 +32,10 @@ def stepping_set(*, cluster: Cluster, on: bool) -> Cluster:
     with transaction.atomic():
         row = Cluster.objects.select_for_update().get(pk=cluster.pk)
         row.stepping = on
-        row.step_allowance = 0
-        row.save(update_fields=["stepping", "step_allowance"])
+        row.step_allowance = row.steps_taken = 0
+        row.save(update_fields=["stepping", "step_allowance", "steps_taken"])
         clock.clock_set(cluster=row, paused=on)
-    for field in ("stepping", "step_allowance", "clock_paused", "clock_sim_anchor", "clock_wall_anchor"):
+    for field in ("stepping", "step_allowance", "steps_taken", "clock_paused", "clock_sim_anchor", "clock_wall_anchor"):
         setattr(cluster, field, getattr(row, field))
     notify.wake_all()
     return cluster
@@ -64,6 +64,12 @@ def claim(cluster: Cluster) -> bool:
 def give_back(cluster: Cluster) -> None:
     """Return a claimed step that the pass did not use."""
     Cluster.objects.filter(pk=cluster.pk, stepping=True).update(step_allowance=F("step_allowance") + 1)
+
+
+def count_taken(cluster: Cluster) -> None:
+    """A claimed step was used: its writes are in. (Between claim and this, the allowance
+    already reads one less while the pass runs; `steps_taken` says when it has written.)"""
+    Cluster.objects.filter(pk=cluster.pk, stepping=True).update(steps_taken=F("steps_taken") + 1)
 
 
 def wrote_a_step(cluster: Cluster, before: int, after: int) -> bool:

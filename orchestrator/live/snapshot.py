@@ -18,7 +18,7 @@ def cluster_state(cluster: Cluster) -> dict:
         "profile": cluster.profile,
         "components": cluster.components,
         "clock": {"now": clock.sim_now(cluster).isoformat(), "speed": cluster.clock_speed, "paused": cluster.clock_paused},
-        "stepping": {"on": cluster.stepping, "allowance": cluster.step_allowance},
+        "stepping": {"on": cluster.stepping, "allowance": cluster.step_allowance, "taken": cluster.steps_taken},
     }
 
 

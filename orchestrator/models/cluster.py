@@ -24,9 +24,11 @@ class Cluster(models.Model):
     clock_wall_anchor = models.FloatField(default=0.0)
     components = models.JSONField(default=_all_running)
     # Presenter controls: while `stepping`, the components wait and each granted step
-    # lets one component pass write (see controlplane/stepping.py).
+    # lets one component pass write (see controlplane/stepping.py); `steps_taken` counts
+    # the passes that wrote since the cluster was held.
     stepping = models.BooleanField(default=False)
     step_allowance = models.IntegerField(default=0)
+    steps_taken = models.IntegerField(default=0)
     # The guided scenario running in this cluster, if any (see orchestrator/scenarios/).
     scenario = models.JSONField(default=dict, blank=True)
     # The simulated request stream to a Service, if switched on (see orchestrator/traffic/).

@@ -92,14 +92,16 @@ export class PresenterPanel {
 
   showState(state) {
     const held = state ? state.stepping : this.held;
-    const waiting = state ? state.allowance : (this.store.cluster && this.store.cluster.stepping ? this.store.cluster.stepping.allowance : 0);
+    const known = state || (this.store.cluster && this.store.cluster.stepping) || {};
+    const waiting = known.allowance || 0;
+    const taken = known.taken ? ` · ${fmt.plural(known.taken, "step")} taken` : "";
     this.hold.textContent = held ? "Resume" : "Pause for stepping";
     this.hold.setAttribute("aria-pressed", String(held));
     this.one.disabled = !held;
     this.five.disabled = !held;
     this.el.classList.toggle("held", held);
     setText(this.status, held
-      ? (waiting ? `Held · ${fmt.plural(waiting, "step")} waiting to be taken` : "Held · press Step to let the next component act")
+      ? (waiting ? `Held${taken} · ${fmt.plural(waiting, "step")} waiting to be taken` : `Held${taken} · press Step to let the next component act`)
       : "Running freely");
   }
 

@@ -13,7 +13,7 @@ def test_hold_step_and_resume_over_http(cluster, sim, client):
     sim.run_until(lambda: nodes_ready(cluster), within=10, what="four Ready nodes")
     base = "/clusters/demo/playground/stepping"
     held = post(client, base, {"stepping": True}).json()
-    assert held["stepping"] is True and held["allowance"] == 0
+    assert held["stepping"] is True and held["allowance"] == held["taken"] == 0
     mark = held["revision"]
     create_deployment(cluster, replicas=2)
     for _ in range(5):
@@ -24,7 +24,9 @@ def test_hold_step_and_resume_over_http(cluster, sim, client):
     assert granted["allowance"] == 1
     for _ in range(10):
         sim.runner.step()
-    steps = client.get(f"{base}?after={mark}").json()["steps"]
+    state = client.get(f"{base}?after={mark}").json()
+    assert (state["allowance"], state["taken"]) == (0, 1)
+    steps = state["steps"]
     assert [s["actor"] for s in steps][-1] == "deployment-controller"
     assert any(b["reason"] == "ScalingReplicaSet" for b in steps[-1]["because"])
     assert steps[-1]["writes"][0]["kind"] == "ReplicaSet"

@@ -43,6 +43,7 @@ def test_a_held_cluster_does_nothing_until_a_step_is_granted(running, sim):
         sim.runner.step()
     assert actors_after(cluster, mark) == []
     assert ReplicaSet.objects.get(cluster=cluster).spec["replicas"] == 3
+    assert Cluster.objects.get(pk=cluster.pk).steps_taken == 0
 
 
 def test_each_step_is_one_component_pass_in_causal_order(running, sim):
@@ -64,6 +65,7 @@ def test_each_step_is_one_component_pass_in_causal_order(running, sim):
         if len(running_pods(cluster, "web")) == 5:
             break
     assert len(running_pods(cluster, "web")) == 5
+    assert Cluster.objects.get(pk=cluster.pk).steps_taken == len(seen)
     # The deployment controller scales the ReplicaSet before the ReplicaSet controller makes pods,
     # which the scheduler binds before the kubelet starts them.
     order = [seen.index(a) for a in ("deployment-controller", "replicaset-controller", "default-scheduler", "kubelet")]
