@@ -34,6 +34,12 @@ class Component:
     switch: str | None = None  # the cluster.components key that starts and stops it
     leader_elect = False
     housekeeping = False  # True: invisible upkeep that presenter stepping does not hold
+    # While etcd or kube-apiserver is down a component cannot talk to the cluster: it stops and
+    # forgets (starting again from a fresh list, as a restarted controller does) unless it
+    # `waits_out_outages` (keeps its memory: the node agents' rules and caches stay on the
+    # machines) or does not `need_api` at all (the simulated clients).
+    needs_api = True
+    waits_out_outages = False
 
     def __init__(self) -> None:
         self.memory: dict[int, dict] = {}
@@ -49,8 +55,12 @@ class Component:
         raise NotImplementedError
 
 
+def api_up(cluster: Cluster) -> bool:
+    return cluster.component_running("etcd") and cluster.component_running("kube-apiserver")
+
+
 def runnable(cluster: Cluster, component: Component) -> bool:
-    if not (cluster.component_running("etcd") and cluster.component_running("kube-apiserver")):
+    if component.needs_api and not api_up(cluster):
         return False
     return component.switch is None or cluster.component_running(component.switch)
 
@@ -102,7 +112,8 @@ class Runner:
         """Run one component on one cluster; return its delay and whether it took a step."""
         key = (component.name, cluster.pk)
         if not runnable(cluster, component):
-            component.reset(cluster.pk)
+            if not (component.waits_out_outages and not api_up(cluster)):
+                component.reset(cluster.pk)
             self._leases.pop(key, None)
             return None, False
         now = time.monotonic()

@@ -1,7 +1,9 @@
 """The node agents of every powered machine of a cluster, as one component.
 
 A machine that is off runs nothing: no heartbeats, no pod updates, no proxy table. The
-control plane learns about it only through the heartbeats that stop.
+control plane learns about it only through the heartbeats that stop. While etcd or
+kube-apiserver is down the agents cannot report, but what they hold stays: the containers run
+on and each node's kube-proxy rules, stale as they get, keep routing.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ MACHINES_PER_BATCH = 10
 class NodeAgents(Component):
     name = "node-agents"
     leader_elect = True  # one process runs a cluster's machines
+    waits_out_outages = True  # containers keep running and kube-proxy keeps its rules while the API is down
 
     def __init__(self) -> None:
         super().__init__()

@@ -18,7 +18,8 @@ One tick per simulated second (fewer at a fast clock): each second's requests ar
 memory and counted in one `TrafficSample` row; served requests go into the pods' logs
 (access_log.py). When the clock jumps, the seconds in between are sampled at once (against the
 present state), at most HISTORY_SECONDS of them; older samples are pruned. The stream follows
-the node agents: while they do not run (etcd or kube-apiserver stopped), nothing is sent.
+the data plane, not the control plane: while etcd or kube-apiserver is stopped the clients keep
+sending through the rules each node's kube-proxy had, and the containers keep serving.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class TrafficGenerator(Component):
 
     name = "traffic"
     housekeeping = True  # writes no API objects: presenter stepping neither holds it nor waits for it
+    needs_api = False  # the clients are not Kubernetes components: they send while the API is down
 
     def __init__(self, proxy: KubeProxy) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 
+from orchestrator.controlplane.clusters import component_set
 from orchestrator.kubelet.kubelet import LOG_LINES
 from orchestrator.models import Deployment, Machine, TrafficSample
 from orchestrator.nodes.machines import machine_power
@@ -161,3 +162,29 @@ def test_history_is_pruned_to_the_last_minutes(web, sim):
     assert samples.count() == HISTORY_SECONDS
     assert samples.earliest("t").t == now - HISTORY_SECONDS + 1 > first
     assert samples.latest("t").t == now
+
+
+def test_running_pods_keep_serving_while_the_api_server_is_down_on_the_rules_kube_proxy_had(web, sim):
+    """The data plane does not need the control plane: kube-proxy's rules stay on each node and the
+    containers keep running, so requests are served; what the stale rules still list fails."""
+    traffic_set(cluster=web, service="default/web", rate=30)
+    settle(sim, 2)
+    component_set(cluster=web, component="kube-apiserver", running=False)
+    down_at = math.floor(sim.now())
+    settle(sim, 3)
+    down = traffic_stats(cluster=web, seconds=3)
+    assert [(s["t"] > down_at, s["ok"], s["failed"]) for s in down["series"]] == [(True, 30, 0)] * 3
+
+    # A worker dies while nobody can update Endpoints: the other nodes' rules still send it requests.
+    machine_power(machine=Machine.objects.get(cluster=web, name="worker-2"), on=False)
+    dead_at = math.floor(sim.now())
+    settle(sim, 30)
+    assert any(a["nodeName"] == "worker-2" for a in ready_addresses(web)), "Endpoints cannot change without the API"
+    stale = TrafficSample.objects.filter(cluster=web, t__gt=dead_at + 1)
+    assert len(stale) >= 29 and all(s.ok + s.failed == 30 and s.reasons.get("timeout", 0) > 0 for s in stale)
+
+    component_set(cluster=web, component="kube-apiserver", running=True)
+    sim.run_until(lambda: len(running_pods(web, "web")) == 6 and not any(a["nodeName"] == "worker-2" for a in ready_addresses(web))
+                  and len(ready_addresses(web)) == 6, within=60, what="the control plane back: replacements Ready and listed")
+    settle(sim, 3)
+    assert traffic_stats(cluster=web, seconds=3)["successRate"] == 1.0
