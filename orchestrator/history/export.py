@@ -1,7 +1,8 @@
 """Export a cluster as a multi-document YAML, and import one into a new cluster.
 
-The first document describes the simulated hardware (`kind: PlaygroundCluster`: profile and
-machines; nodes are what their kubelets register on them). Then the objects a user made, as
+The first document describes the simulated hardware (`kind: PlaygroundCluster`: profile, clock
+speed and machines, each switched on or off; nodes are what their kubelets register on them, so
+a machine that is off has no Node in the new cluster until it is switched on). Then the objects a user made, as
 `kubectl get -o yaml` prints them minus what the server set (uid, resourceVersion, status,
 allocated cluster IPs, the scheduler's nodeName, ...): namespaces other than the system ones,
 configmaps, services (not `kubernetes`) and the endpoints of services without a selector,
@@ -19,6 +20,7 @@ import yaml
 from django.db import transaction
 
 from orchestrator import manifests, quantity
+from orchestrator.controlplane import clock
 from orchestrator.controlplane.clusters import DEFAULT_MACHINES, SYSTEM_NAMESPACES, cluster_create
 from orchestrator.manifests import ManifestError
 from orchestrator.models import Cluster, Machine
@@ -36,8 +38,8 @@ SERVER_SET_ANNOTATIONS = ("deployment.kubernetes.io/revision",)
 FIELDS = {
     "": ("apiVersion", "kind", "metadata", "spec"),
     "metadata": ("name",),
-    "spec": ("profile", "machines"),
-    "machine": ("name", "role", "runtime", "cpu", "memory", "pods"),
+    "spec": ("profile", "clockSpeed", "machines"),
+    "machine": ("name", "role", "runtime", "cpu", "memory", "pods", "powered"),
 }
 
 
@@ -45,11 +47,11 @@ FIELDS = {
 def cluster_document(cluster: Cluster) -> dict:
     machines = [
         {"name": m.name, "role": m.role, "runtime": m.runtime, "cpu": quantity.format_cpu_millis(m.cpu_m),
-         "memory": quantity.format_memory_bytes(m.memory), "pods": m.max_pods}
+         "memory": quantity.format_memory_bytes(m.memory), "pods": m.max_pods, "powered": m.powered}
         for m in Machine.objects.filter(cluster=cluster)
     ]
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": cluster.name},
-            "spec": {"profile": cluster.profile, "machines": machines}}
+            "spec": {"profile": cluster.profile, "clockSpeed": cluster.clock_speed, "machines": machines}}
 
 
 def _user_made(kind: str, row, namespaces: set[str], services: dict) -> bool:
@@ -128,10 +130,13 @@ def _unknown_fields(value: dict, allowed: tuple[str, ...], path: str, node) -> N
 
 def _read_machine(item, path: str, node) -> dict:
     if not isinstance(item, dict):
-        raise _problem("a machine must be a mapping (name, role, runtime, cpu, memory, pods)", path, node)
+        raise _problem("a machine must be a mapping (name, role, runtime, cpu, memory, pods, powered)", path, node)
     _unknown_fields(item, FIELDS["machine"], path, node)
     machine = {"name": str(item.get("name") or ""), "role": str(item.get("role", "worker")),
-               "runtime": str(item.get("runtime", "containerd")), "max_pods": item.get("pods", 110)}
+               "runtime": str(item.get("runtime", "containerd")), "max_pods": item.get("pods", 110),
+               "powered": item.get("powered", True)}
+    if not isinstance(machine["powered"], bool):
+        raise _problem(f'Invalid value: "{machine["powered"]}": must be true or false', f"{path}.powered", node)
     for field, parse, default in (("cpu", quantity.parse_cpu_millis, "2"), ("memory", quantity.parse_memory_bytes, "4Gi")):
         try:
             machine[f"{field}_m" if field == "cpu" else field] = parse(item.get(field, default))
@@ -153,9 +158,13 @@ def read_cluster_document(obj, node) -> dict:
     machines = spec.get("machines")
     if machines is not None and not isinstance(machines, list):
         raise _problem("must be a list of machines", "spec.machines", node)
+    speed = spec.get("clockSpeed")
+    if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 < speed <= 1000):
+        raise _problem(f'Invalid value: "{speed}": the clock speed must be a number greater than 0 and at most 1000', "spec.clockSpeed", node)
     return {
         "name": meta.get("name"),
         "profile": spec.get("profile"),
+        "clock_speed": speed,
         "machines": None if machines is None else [_read_machine(m, f"spec.machines[{i}]", node) for i, m in enumerate(machines)],
     }
 
@@ -187,7 +196,7 @@ def import_cluster(*, text: str, name: str | None = None, owner: str = "") -> tu
     cluster gets the default machines and profile. `owner`: as for cluster_create.
     """
     documents = manifests.parse(text)
-    head, head_node = {"name": None, "profile": None, "machines": None}, None
+    head, head_node = {"name": None, "profile": None, "clock_speed": None, "machines": None}, None
     for index, (obj, node, _) in enumerate(documents):
         if isinstance(obj, dict) and obj.get("kind") == KIND:
             if index:
@@ -208,6 +217,8 @@ def import_cluster(*, text: str, name: str | None = None, owner: str = "") -> tu
                                      machines=DEFAULT_MACHINES if head["machines"] is None else ())
         except StoreError as error:
             raise _relocated(error, fields, head_node) from error
+        if head["clock_speed"] is not None:
+            clock.clock_set(cluster=cluster, speed=head["clock_speed"])
         for index, machine in enumerate(head["machines"] or ()):
             try:
                 machine_add(cluster=cluster, **machine)

@@ -34,14 +34,14 @@ def validate_machine(*, cluster: Cluster, name: str, role: str, runtime: str, cp
         raise AlreadyExists(f'machine "{name}" already exists', kind="machines", name=name)
 
 
-def machine_add(*, cluster: Cluster, name: str, role: str = "worker", runtime: str = "containerd", cpu_m: int = WORKER_CPU_M, memory: int = WORKER_MEMORY, max_pods: int = 110) -> Machine:
-    """Add a powered-on machine; its kubelet registers the Node on its next pass."""
+def machine_add(*, cluster: Cluster, name: str, role: str = "worker", runtime: str = "containerd", cpu_m: int = WORKER_CPU_M, memory: int = WORKER_MEMORY, max_pods: int = 110, powered: bool = True) -> Machine:
+    """Add a machine; switched on (the default), its kubelet registers the Node on its next pass."""
     validate_machine(cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods)
     top = Machine.objects.filter(cluster=cluster).order_by("-index").values_list("index", flat=True).first()
     index = 0 if top is None else top + 1
     return Machine.objects.create(
         cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods,
-        index=index, powered=True, booted_at=clock.sim_seconds(cluster),
+        index=index, powered=powered, booted_at=clock.sim_seconds(cluster),
     )
 
 

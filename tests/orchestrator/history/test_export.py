@@ -8,8 +8,9 @@ import yaml
 
 from orchestrator import manifests
 from orchestrator.history import export
-from orchestrator.models import Cluster, Machine, Revision
-from orchestrator.nodes.machines import machine_add
+from orchestrator.controlplane import clock
+from orchestrator.models import Cluster, Machine, Node, Revision
+from orchestrator.nodes.machines import machine_add, machine_power
 from orchestrator.store import errors
 from tests.e2e.helpers import create_deployment, live_pods, nodes_ready, running_pods
 from tests.sim import Simulation
@@ -97,7 +98,9 @@ def test_export_holds_the_machines_and_the_users_objects_without_server_fields(l
     assert head["apiVersion"] == "playground/v1" and head["kind"] == "PlaygroundCluster"
     assert head["metadata"] == {"name": "demo"}
     assert head["spec"]["profile"] == "classroom"
-    assert head["spec"]["machines"][-1] == {"name": "worker-4", "role": "worker", "runtime": "cri-o", "cpu": "4", "memory": "8Gi", "pods": 50}
+    assert head["spec"]["clockSpeed"] == 1.0
+    assert head["spec"]["machines"][-1] == {"name": "worker-4", "role": "worker", "runtime": "cri-o", "cpu": "4", "memory": "8Gi", "pods": 50,
+                                            "powered": True}
     assert [m["name"] for m in head["spec"]["machines"]] == ["control-plane", "worker-1", "worker-2", "worker-3", "worker-4"]
     assert names(documents[1:]) == [
         ("Namespace", "", "team-a"),
@@ -137,6 +140,23 @@ def test_export_then_import_gives_an_equal_cluster(lesson):
     assert not {p.uid for p in live_pods(copy, "web")} & {p.uid for p in live_pods(lesson, "web")}
 
 
+def test_a_machine_switched_off_and_the_clock_speed_come_across(lesson):
+    machine_power(machine=Machine.objects.get(cluster=lesson, name="worker-2"), on=False)
+    clock.clock_set(cluster=lesson, speed=5)
+    head = next(yaml.safe_load_all(export.export_yaml(lesson)))
+    assert head["spec"]["clockSpeed"] == 5.0
+    assert [(m["name"], m["powered"]) for m in head["spec"]["machines"]][1:3] == [("worker-1", True), ("worker-2", False)]
+
+    copy, _ = export.import_cluster(text=export.export_yaml(lesson), name="copy")
+    assert copy.clock_speed == 5.0
+    assert {m.name: m.powered for m in Machine.objects.filter(cluster=copy)} == {
+        "control-plane": True, "worker-1": True, "worker-2": False, "worker-3": True, "worker-4": True}
+    # A machine that is off never booted in the copy: its kubelet has registered no Node.
+    sim = Simulation(copy)
+    sim.run_until(lambda: nodes_ready(copy, 4), within=10, what="the four powered machines' nodes Ready")
+    assert not Node.objects.filter(cluster=copy, name="worker-2").exists()
+
+
 def test_the_name_comes_from_the_document_when_none_is_given(lesson):
     text = export.export_yaml(lesson).replace("name: demo", "name: from-doc", 1)
     cluster, _ = export.import_cluster(text=text)
@@ -165,6 +185,10 @@ BAD = {
     "duplicate machine": (
         "apiVersion: playground/v1\nkind: PlaygroundCluster\nspec:\n  machines:\n  - name: w1\n  - name: w1\n", 409, 6,
         "spec.machines[1].name"),
+    "bad clock speed": ("apiVersion: playground/v1\nkind: PlaygroundCluster\nspec:\n  clockSpeed: 0\n", 422, 4, "spec.clockSpeed"),
+    "bad machine power": (
+        "apiVersion: playground/v1\nkind: PlaygroundCluster\nspec:\n  machines:\n  - name: w1\n    powered: maybe\n", 422, 6,
+        "spec.machines[0].powered"),
     "unknown profile": ("apiVersion: playground/v1\nkind: PlaygroundCluster\nspec:\n  profile: turbo\n", 422, 4, "spec.profile"),
     "wrong apiVersion": ("apiVersion: v2\nkind: PlaygroundCluster\n", 422, 1, "apiVersion"),
     "cluster document not first": (LESSON + "---\napiVersion: playground/v1\nkind: PlaygroundCluster\n", 422, "kind: PlaygroundCluster", "kind"),
