@@ -3,7 +3,8 @@
 A component only acts on a cluster while etcd and kube-apiserver are up (it waits
 otherwise, as real components retry against an unreachable API server) and while its
 own switch in the cluster is on. Its memory is a cache: stopping it forgets that
-memory, and starting it again rebuilds it from the store.
+memory, and starting it again rebuilds it from the store. The node agents wait out an API
+outage with their memory (the machines keep running); the simulated clients need no API.
 """
 from __future__ import annotations
 
