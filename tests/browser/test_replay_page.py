@@ -45,6 +45,9 @@ def test_scrubbing_back_before_a_deployment_hides_its_pods_read_only_and_live_br
     assert page.evaluate("window.playground.store.revision") == before
     expect(page.locator("#replay-at")).to_contain_text(f"rev {before}")
     expect(page.locator("#replay-at")).to_contain_text(re.compile(r"\d+ s ago"))
+    # The header's clock shows the past's time as a replay, with nothing to pause.
+    expect(page.locator("#sim-time")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d \(replay\)$"))
+    expect(page.locator("#clock-pause")).to_be_disabled()
 
     # Read-only: an action is refused with a readable message and changes nothing.
     card = page.locator("#workers .node").first
@@ -69,6 +72,8 @@ def test_scrubbing_back_before_a_deployment_hides_its_pods_read_only_and_live_br
 
     page.locator("#replay-live").click()
     expect(banner).to_be_hidden()
+    expect(page.locator("#clock-pause")).to_be_enabled()
+    expect(page.locator("#sim-time")).not_to_contain_text("replay")
     wait_for(lambda: live_cluster.running_ready("app=web", 4), 60, "4 ready pods")
     expect(chips(page, "default/web-", "[data-state=ready]")).to_have_count(4, timeout=30000)
     live = live_cluster.state()["revision"]

@@ -99,6 +99,7 @@ const ui = {
     toggleClass(body, "replaying", !!why);
     if (why) feed.hold();
     else feed.release();
+    header.renderClock();
   },
 
   /**
@@ -314,8 +315,11 @@ const header = {
       if (![...this.speed.options].some((o) => o.value === value)) this.speed.append(h("option", { value, text: `×${value}` }));
       this.speed.value = value;
     }
-    setText(this.pause, clock.paused ? "Resume" : "Pause");
-    setAttr(this.pause, "aria-pressed", clock.paused ? "true" : "false");
+    // While replaying, the header shows the past's clock: there is nothing to pause or resume.
+    const paused = !!clock.paused && !ui.readOnly;
+    setText(this.pause, paused ? "Resume" : "Pause");
+    setAttr(this.pause, "aria-pressed", paused ? "true" : "false");
+    this.pause.disabled = !!ui.readOnly;
     toggleClass(body, "paused", !!clock.paused);
     if (document.activeElement !== this.profile && cluster.profile) this.profile.value = cluster.profile;
     this.tick();
@@ -338,7 +342,8 @@ const header = {
   tick() {
     const now = this.simNow();
     if (Number.isNaN(now)) return;
-    setText(this.simTime, new Date(now).toISOString().slice(11, 19) + (this.clockBase.paused ? " (paused)" : ""));
+    const state = ui.readOnly ? " (replay)" : this.clockBase.paused ? " (paused)" : "";
+    setText(this.simTime, new Date(now).toISOString().slice(11, 19) + state);
   },
 
   renderNamespaces() {
