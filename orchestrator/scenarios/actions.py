@@ -16,6 +16,7 @@ from orchestrator.store.errors import BadRequest
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
 from orchestrator.store.services import Batch
+from orchestrator.traffic import config as traffic
 
 from .params import Kind, Param, parse_taint, selector_problem, taint_problem, taint_text
 
@@ -139,6 +140,18 @@ def _add_node(cluster: Cluster, p: dict) -> str:
     return f"machine {p['name']} added ({p['cpu']} CPU, {p['memory']}); its kubelet registers the node"
 
 
+def _traffic(cluster: Cluster, p: dict) -> str:
+    if p["stop"]:
+        traffic.traffic_set(cluster=cluster, on=False)
+        return "traffic switched off"
+    config = traffic.traffic_set(cluster=cluster, service=f"{p['namespace']}/{p['service']}", rate=p["rate"], port=p.get("port"))
+    return f"clients send {config['rate']} requests a second to {config['service']} port {config['port']}"
+
+
+def _describe_traffic(p: dict) -> str:
+    return "Switch the traffic off" if p["stop"] else f"Send {p['rate']} requests a second to {p['service']}"
+
+
 def _quantity_problem(parse):
     def check(value) -> str | None:
         try:
@@ -147,6 +160,10 @@ def _quantity_problem(parse):
             return f'is not a quantity ("{value}"): {error}'
         return None
     return check
+
+
+def _rate_problem(value) -> str | None:
+    return None if 1 <= value <= traffic.MAX_RATE else f"must be from 1 to {traffic.MAX_RATE} requests a second, not {value}"
 
 
 NODE = Param("node", str, required=True)
@@ -174,6 +191,9 @@ ACTIONS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("delete_namespace", (Param("namespace", str, required=True),), lambda p: f"Delete namespace {p['namespace']}", _delete_namespace, scalar="namespace"),
     Kind("apply", (Param("yaml", str, required=True),), lambda p: "Apply the YAML", _apply, scalar="yaml"),
     Kind("advance_clock", (Param("seconds", float, required=True),), lambda p: f"Advance the clock {p['seconds']:g} s", _advance_clock, scalar="seconds"),
+    Kind("traffic", (Param("service", str, required=True), NAMESPACE, Param("rate", int, default=20, check=_rate_problem),
+                     Param("port", int), Param("stop", bool, default=False)),
+         _describe_traffic, _traffic, scalar="service"),
     Kind("add_node", (Param("name", str, required=True), Param("cpu", (str, int, float), default="2", check=_quantity_problem(quantity.parse_cpu_millis)),
                       Param("memory", (str, int), default="4Gi", check=_quantity_problem(quantity.parse_memory_bytes)),
                       Param("runtime", str, default="containerd", choices=machines.RUNTIMES)),

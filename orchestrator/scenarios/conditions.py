@@ -11,6 +11,8 @@ from orchestrator.controllers.podutil import condition as pod_condition
 from orchestrator.controllers.podutil import is_ready
 from orchestrator.models import Cluster, Deployment, Endpoints, Machine, Namespace, Node, Pod
 from orchestrator.models.cluster import COMPONENTS
+from orchestrator.traffic.generator import HISTORY_SECONDS
+from orchestrator.traffic.stats import traffic_stats
 
 from .params import Kind, Param, parse_taint, selector_problem, taint_problem, taint_text
 
@@ -258,6 +260,38 @@ def _namespace_check(cluster: Cluster, p: dict) -> tuple[bool, str]:
     return p["exists"], f"namespace {p['name']} exists ({phase})"
 
 
+# -- traffic ------------------------------------------------------------------------------
+def _describe_traffic(p: dict) -> str:
+    bounds = []
+    if p.get("min_success") is not None:
+        bounds.append(f"at least {p['min_success']:.0%}")
+    if p.get("max_success") is not None:
+        bounds.append(f"at most {p['max_success']:.0%}")
+    return f"{' and '.join(bounds)} of the requests of the last {_plural(p['seconds'], 'second')} succeed"
+
+
+def _traffic_check(cluster: Cluster, p: dict) -> tuple[bool, str]:
+    cluster.refresh_from_db(fields=["traffic", "clock_speed", "clock_paused", "clock_sim_anchor", "clock_wall_anchor"])
+    stats = traffic_stats(cluster=cluster, seconds=p["seconds"])
+    sent = sum(s["ok"] + s["failed"] for s in stats["series"])
+    if not stats["on"]:
+        return False, "the traffic is off"
+    if not sent:
+        return False, "no requests sent yet"
+    rate = stats["successRate"]
+    ok = (p.get("min_success") is None or rate >= p["min_success"]) and (p.get("max_success") is None or rate <= p["max_success"])
+    reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(stats["reasons"].items()))
+    return ok, f"{rate:.0%} of {_plural(sent, 'request')} succeeded" + (f" ({reasons})" if reasons else "")
+
+
+def _fraction_problem(value) -> str | None:
+    return None if value <= 1 else f"must be a fraction from 0 to 1 (0.95 for 95%), not {value}"
+
+
+def _seconds_problem(value) -> str | None:
+    return None if 1 <= value <= HISTORY_SECONDS else f"must be from 1 to {HISTORY_SECONDS} seconds, not {value}"
+
+
 CONDITIONS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("pods", (SELECTOR, NAMESPACE, Param("ready", int), Param("count", int), Param("node", str),
                   Param("min_nodes", int), Param("not_on", str)),
@@ -277,6 +311,9 @@ CONDITIONS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("endpoints", (Param("service", str, required=True), NAMESPACE, Param("count", int),
                        Param("not_on", str), Param("stale", int)),
          _describe_endpoints, _endpoints_check, one_of=("count", "not_on", "stale")),
+    Kind("traffic", (Param("seconds", int, default=3, check=_seconds_problem), Param("min_success", float, check=_fraction_problem),
+                     Param("max_success", float, check=_fraction_problem)),
+         _describe_traffic, _traffic_check, one_of=("min_success", "max_success")),
     Kind("component", (Param("name", str, required=True, choices=COMPONENTS), Param("running", bool, required=True)),
          lambda p: f"{p['name']} {'running' if p['running'] else 'stopped'}", _component_check),
     Kind("namespace", (Param("name", str, required=True), Param("exists", bool, required=True)),

@@ -7,6 +7,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.lessons import BUILT_IN
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,7 +22,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     page.locator("#toggle-classroom").click()
     panel = page.locator("#panel-scenario")
     expect(panel).to_be_visible()
-    expect(panel.locator("#scenario-list .sc-start")).to_have_count(10)
+    expect(panel.locator("#scenario-list .sc-start")).to_have_count(len(BUILT_IN))
     expect(panel.locator("#scenario-errors")).to_have_count(0)
 
     panel.locator('#scenario-list .sc-start[data-name="kill-a-node"]').click()
@@ -78,7 +80,7 @@ def test_kill_a_node_lesson_clicked_through_to_its_end(page, live_cluster, artif
     expect(run).to_have_attribute("data-phase", "setup", timeout=15000)
     expect(run.locator(".sc-step.done")).to_have_count(0)
     run.locator("#scenario-leave").click()
-    expect(panel.locator("#scenario-list .sc-start")).to_have_count(10)
+    expect(panel.locator("#scenario-list .sc-start")).to_have_count(len(BUILT_IN))
     expect(page.locator(".toast", has_text="Left the lesson").first).to_be_visible(timeout=15000)
 
 
@@ -98,7 +100,7 @@ def test_the_list_shows_a_teachers_lesson_and_the_files_with_problems(page, tmp_
     harness.open()
     page.locator("#toggle-classroom").click()
     panel = page.locator("#panel-scenario")
-    expect(panel.locator("#scenario-list .sc-start")).to_have_count(11)
+    expect(panel.locator("#scenario-list .sc-start")).to_have_count(len(BUILT_IN) + 1)
     expect(panel.locator('#scenario-list .sc-start[data-name="my-lesson"]')).to_contain_text("My lesson · 1 step · your own")
     expect(panel.locator("#scenario-errors li")).to_have_text(
         [f'{tmp_path}/typo.yaml line 3: unknown key "stepz" in the scenario; did you mean "steps"?'])

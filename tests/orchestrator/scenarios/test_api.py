@@ -9,6 +9,7 @@ import pytest
 from orchestrator.models import Cluster, Deployment, Machine
 from orchestrator.store.services import object_create
 from tests.e2e.helpers import deployment
+from tests.lessons import BUILT_IN
 from tests.sim import Simulation
 
 BASE = "/clusters/demo/playground"
@@ -29,7 +30,7 @@ def test_listing_shows_the_built_ins_and_the_malformed_files(client, cluster, tm
     assert body["scenarios"][0] == {"name": "kill-a-node", "title": "Kill a node and watch recovery", "profile": "classroom",
                                     "summary": body["scenarios"][0]["summary"], "steps": 4, "source": "built-in",
                                     "file": "scenarios/kill-a-node.yaml"}
-    assert len(body["scenarios"]) == 10
+    assert len(body["scenarios"]) == len(BUILT_IN)
     [error] = body["errors"]
     assert error["line"] == 6 and error["problem"] == '"done" of step 1 must not be empty'
     assert error["message"] == f"{tmp_path}/mine.yaml, line 6: \"done\" of step 1 must not be empty"

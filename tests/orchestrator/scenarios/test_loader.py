@@ -8,6 +8,7 @@ import pytest
 
 from orchestrator.scenarios.loader import ScenarioFileError, load_all, load_file, scenario_get
 from orchestrator.store.errors import NotFound
+from tests.lessons import BUILT_IN
 
 GOOD = """\
 title: Scale it
@@ -84,6 +85,10 @@ def test_a_good_file_loads_with_its_steps_and_conditions(tmp_path):
     (("    done:\n", "    finished:\n"), 25, 'unknown key "finished" in step 1'),
     (("    action: {scale: {deployment: web, replicas: 3}}", "    action: {stop: kube-schedular}"), 24,
      '"component" in the action "stop" (step 1) must be one of etcd, kube-apiserver, kube-scheduler, kube-controller-manager, not "kube-schedular"'),
+    (("      - pods: {selector: app=web, ready: 3}", "      - traffic: {min_success: 95}"), 26,
+     '"min_success" in the condition "traffic" (step 1, condition 1) must be a fraction from 0 to 1 (0.95 for 95%), not 95'),
+    (("{scale: {deployment: web, replicas: 3}}", "{traffic: {service: web, rate: 0}}"), 24,
+     '"rate" in the action "traffic" (step 1) must be from 1 to 1000 requests a second, not 0'),
     (("steps:\n", "steps: later\nsteps:\n"), 22, 'duplicate key "steps" in the scenario'),
     (("summary: Scale a deployment and watch.", "summary: [Scale"), 2, "YAML error"),
     (("  - title: Scale web to 3\n", "  - title: [Scale web to 3]\n"), 22, '"title" in step 1 must be a string, not a list'),
@@ -139,7 +144,7 @@ def test_a_teachers_folder_adds_its_scenarios_and_reports_its_broken_files(tmp_p
     (tmp_path / "notes.txt").write_text("not a scenario")
     listing = load_all()
     names = [s.name for s in listing.scenarios]
-    assert names[-1] == "scale-it" and len(names) == 11
+    assert names[-1] == "scale-it" and len(names) == len(BUILT_IN) + 1
     assert names[0] == "kill-a-node"
     mine = listing.scenarios[-1]
     assert (mine.source, mine.title) == ("teacher", "Scale it")
@@ -158,5 +163,5 @@ def test_a_teachers_folder_adds_its_scenarios_and_reports_its_broken_files(tmp_p
 def test_a_missing_teachers_folder_is_reported(tmp_path, settings):
     settings.PLAYGROUND_SCENARIOS_DIR = str(tmp_path / "nowhere")
     listing = load_all()
-    assert len(listing.scenarios) == 10
+    assert len(listing.scenarios) == len(BUILT_IN)
     assert [e.problem for e in listing.errors] == ["the scenario folder does not exist"]

@@ -8,6 +8,8 @@ from orchestrator.controlplane.clusters import component_set
 from orchestrator.kubelet.kubelet import LOG_LINES
 from orchestrator.models import Deployment, Machine, TrafficSample
 from orchestrator.nodes.machines import machine_power
+from orchestrator.scenarios.actions import ACTIONS
+from orchestrator.scenarios.conditions import CONDITIONS
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
 from orchestrator.store.services import object_update
@@ -188,3 +190,25 @@ def test_running_pods_keep_serving_while_the_api_server_is_down_on_the_rules_kub
                   and len(ready_addresses(web)) == 6, within=60, what="the control plane back: replacements Ready and listed")
     settle(sim, 3)
     assert traffic_stats(cluster=web, seconds=3)["successRate"] == 1.0
+
+
+def test_lessons_switch_the_traffic_and_check_what_the_clients_see(web, sim):
+    switch, check = ACTIONS["traffic"], CONDITIONS["traffic"]
+    steady = {"seconds": 3, "min_success": 1.0}
+    assert check.run(web, steady) == (False, "the traffic is off")
+    on = {"service": "web", "namespace": "default", "rate": 20, "stop": False}
+    assert switch.describe(on) == "Send 20 requests a second to web"
+    assert switch.run(web, on) == "clients send 20 requests a second to default/web port 80"
+    assert check.run(web, steady) == (False, "no requests sent yet")
+    settle(sim, 3)
+    assert check.run(web, steady) == (True, "100% of 60 requests succeeded")
+
+    machine_power(machine=Machine.objects.get(cluster=web, name="worker-2"), on=False)
+    settle(sim, 3)
+    ok, detail = check.run(web, steady)
+    assert not ok and re.fullmatch(r"\d\d% of 60 requests succeeded \(\d+ timeout\)", detail), detail
+    assert check.run(web, {"seconds": 3, "max_success": 0.95})[0]
+    assert check.describe({"seconds": 3, "max_success": 0.95}) == "at most 95% of the requests of the last 3 seconds succeed"
+
+    assert switch.run(web, {**on, "stop": True}) == "traffic switched off"
+    assert check.run(web, steady) == (False, "the traffic is off")
