@@ -6,6 +6,8 @@ Counts are exact unless the parameter says `min_`.
 """
 from __future__ import annotations
 
+import math
+
 from orchestrator.api.selectors import labels_match, parse_label_selector
 from orchestrator.controllers.podutil import condition as pod_condition
 from orchestrator.controllers.podutil import is_ready
@@ -281,7 +283,8 @@ def _traffic_check(cluster: Cluster, p: dict) -> tuple[bool, str]:
     rate = stats["successRate"]
     ok = (p.get("min_success") is None or rate >= p["min_success"]) and (p.get("max_success") is None or rate <= p["max_success"])
     reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(stats["reasons"].items()))
-    return ok, f"{rate:.0%} of {_plural(sent, 'request')} succeeded" + (f" ({reasons})" if reasons else "")
+    shown = math.floor(rate * 1000) / 10  # rounded down: 99.96% is not shown as 100%
+    return ok, f"{shown:g}% of {_plural(sent, 'request')} succeeded" + (f" ({reasons})" if reasons else "")
 
 
 def _fraction_problem(value) -> str | None:

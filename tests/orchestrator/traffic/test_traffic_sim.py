@@ -206,7 +206,7 @@ def test_lessons_switch_the_traffic_and_check_what_the_clients_see(web, sim):
     machine_power(machine=Machine.objects.get(cluster=web, name="worker-2"), on=False)
     settle(sim, 3)
     ok, detail = check.run(web, steady)
-    assert not ok and re.fullmatch(r"\d\d% of 60 requests succeeded \(\d+ timeout\)", detail), detail
+    assert not ok and re.fullmatch(r"[\d.]+% of 60 requests succeeded \(\d+ timeout\)", detail), detail
     assert check.run(web, {"seconds": 3, "max_success": 0.95})[0]
     assert check.describe({"seconds": 3, "max_success": 0.95}) == "at most 95% of the requests of the last 3 seconds succeed"
 
