@@ -144,6 +144,30 @@ def test_details_show_why_a_pod_is_pending(page):
     expect(page.locator('#details-body .sched li[data-node="worker-2"]')).to_contain_text("NodeUnschedulable")
 
 
+def test_at_projector_width_the_details_open_over_the_classroom_drawer(page):
+    """At 1280x720 the picture keeps the width it has beside the drawer when a pod's details open."""
+    open_demo(page)
+    page.locator("#toggle-classroom").click()
+    drawer = page.locator("#classroom")
+    expect(drawer).to_be_visible()
+    beside_drawer = page.locator(".views-area").bounding_box()["width"]
+    page.locator("#topology .node[data-node=worker-1] .pod[data-key]").first.click()
+    details = page.locator("#details")
+    expect(details).to_be_visible()
+    assert page.locator(".views-area").bounding_box()["width"] == beside_drawer
+    box, under = details.bounding_box(), drawer.bounding_box()
+    assert (box["x"], box["width"]) == (under["x"], under["width"]), (box, under)
+    page.keyboard.press("Escape")
+    expect(details).to_be_hidden()
+    expect(drawer).to_be_visible()
+    # Wide screens have room for both side by side.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.locator("#topology .node[data-node=worker-1] .pod[data-key]").first.click()
+    expect(details).to_be_visible()
+    under = drawer.bounding_box()
+    assert details.bounding_box()["x"] >= under["x"] + under["width"] - 1, "no overlap"
+
+
 def test_keyboard_reaches_nodes_pods_and_actions(page):
     harness, demo = open_demo(page)
     card = page.locator("#topology .node[data-node=worker-1]")

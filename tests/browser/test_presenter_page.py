@@ -49,6 +49,9 @@ def test_a_held_cluster_moves_only_when_the_teacher_steps(page, live_cluster):
     page.locator("#step-list button.link", has_text="ReplicaSet default/web-").first.click()
     expect(page.locator("#details")).to_be_visible()
     expect(page.locator("#details-title")).to_contain_text("web-")
+    # At 1280 wide the details cover the drawer; closing them shows the steps again.
+    page.locator("#details-close").click()
+    expect(page.locator("#step-list")).to_be_visible()
 
     page.locator("#step-hold").click()
     expect(page.locator("#step-hold")).to_have_attribute("aria-pressed", "false", timeout=10000)
