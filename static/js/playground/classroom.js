@@ -1,6 +1,7 @@
 // The classroom drawer: one tab per panel (lesson, failure timeline, traffic, replay, stepping).
 //
-// Each panel is a class of its own module, built with the page's context:
+// Each panel is a class of its own module extending DrawerPanel (panel.js), built with the
+// page's context:
 //   new Panel({ el, store, api, ui, cluster })
 // and may define apply(batch) (called in the render loop with each frame's changes),
 // shown() and hidden() (its tab was opened or left, or the drawer opened or closed).

@@ -3,18 +3,15 @@
 
 import { h, setText } from "./dom.js";
 import * as fmt from "./format.js";
+import { DrawerPanel } from "./panel.js";
 
 const REFRESH_MS = 300;
 
-export class PresenterPanel {
-  constructor({ el, store, api, ui }) {
-    this.el = el;
-    this.store = store;
-    this.api = api;
-    this.ui = ui;
-    this.visible = false;
+export class PresenterPanel extends DrawerPanel {
+  constructor(context) {
+    super(context);
+    const { el } = context;
     this.mark = null; // the revision the step list starts after
-    this.timer = null;
     this.status = h("p", { class: "step-status", role: "status" });
     this.hold = h("button", { type: "button", id: "step-hold", "aria-pressed": "false", text: "Pause for stepping" });
     this.one = h("button", { type: "button", id: "step-one", class: "primary", text: "Step", disabled: true });
@@ -74,15 +71,9 @@ export class PresenterPanel {
   }
 
   shown() {
-    this.visible = true;
+    super.shown();
     if (this.mark == null && this.store.revision != null) this.mark = Math.max(0, this.store.revision - 200);
     this.refresh();
-  }
-
-  hidden() {
-    this.visible = false;
-    clearTimeout(this.timer);
-    this.timer = null;
   }
 
   apply(batch) {

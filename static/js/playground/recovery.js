@@ -6,6 +6,7 @@
 
 import { h, setAttr, setText, toggleClass } from "./dom.js";
 import * as fmt from "./format.js";
+import { DrawerPanel } from "./panel.js";
 
 const REFRESH_MS = 500; // at most two reads a second while the panel is shown
 const TICK_MS = 200; // countdown bars move this often
@@ -19,14 +20,10 @@ const MARKS = {
   started: "▶", "new-replicaset": "+", scale: "↕", recovered: "★", settled: "★", complete: "★", superseded: "↷",
 };
 
-export class RecoveryPanel {
-  constructor({ el, store, api, ui }) {
-    this.el = el;
-    this.store = store;
-    this.api = api;
-    this.ui = ui;
-    this.visible = false;
-    this.timer = null;
+export class RecoveryPanel extends DrawerPanel {
+  constructor(context) {
+    super(context);
+    const { el } = context;
     this.ticker = null;
     this.lastRead = 0;
     this.reads = 0;
@@ -53,16 +50,14 @@ export class RecoveryPanel {
   }
 
   shown() {
-    this.visible = true;
+    super.shown();
     this.refresh();
     if (!this.ticker) this.ticker = setInterval(() => this.tick(), TICK_MS);
   }
 
   hidden() {
-    this.visible = false;
-    clearTimeout(this.timer);
+    super.hidden();
     clearInterval(this.ticker);
-    this.timer = null;
     this.ticker = null;
   }
 
@@ -82,8 +77,7 @@ export class RecoveryPanel {
   }
 
   async refresh() {
-    clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     if (!this.visible) return;
     this.lastRead = Date.now();
     const read = ++this.reads; // a slower older read must not overwrite a newer one

@@ -12,6 +12,7 @@
 import { ApiError } from "./api.js";
 import { h, setAttr, setText, toggleClass } from "./dom.js";
 import * as fmt from "./format.js";
+import { DrawerPanel } from "./panel.js";
 
 const WINDOW = 600; // simulated seconds of history the scrubber spans
 const REFRESH_MS = 5000; // how often the range follows the live cluster while the panel is shown
@@ -67,13 +68,10 @@ async function requestJson(url, init = {}) {
   return data;
 }
 
-export class ReplayPanel {
-  constructor({ el, store, api, ui, cluster }) {
-    this.el = el;
-    this.store = store;
-    this.api = api;
-    this.ui = ui;
-    this.cluster = cluster;
+export class ReplayPanel extends DrawerPanel {
+  constructor(context) {
+    super(context);
+    const { cluster } = context;
     this.base = `/clusters/${encodeURIComponent(cluster)}/playground`;
     this.range = null; // the last history range
     this.rangeAt = 0; // Date.now() when it came
@@ -82,7 +80,6 @@ export class ReplayPanel {
     this.loading = 0; // request counter: answers to older requests are dropped
     this.playing = null; // {frames, to, clock, at, fetching, nextFetch} while playing forward
     this.speed = 1;
-    this.visible = false;
     this.build();
   }
 
@@ -145,14 +142,14 @@ export class ReplayPanel {
 
   // ---------------------------------------------------------------- drawer hooks
   shown() {
-    this.visible = true;
+    super.shown();
     this.refresh();
     clearInterval(this.refreshTimer);
     this.refreshTimer = setInterval(() => this.refresh(), REFRESH_MS);
   }
 
   hidden() {
-    this.visible = false;
+    super.hidden();
     clearInterval(this.refreshTimer);
   }
 

@@ -5,17 +5,15 @@
 // sooner after the cluster changed, and draws what it is told.
 
 import { h, setText } from "./dom.js";
+import { DrawerPanel } from "./panel.js";
 
 const CHECK_MS = 1000; // while the panel is shown
 const AFTER_CHANGE_MS = 300; // a frame of changes asks again this soon
 
-export class ScenarioPanel {
-  constructor({ el, api, ui }) {
-    this.el = el;
-    this.api = api;
-    this.ui = ui;
-    this.visible = false;
-    this.timer = null;
+export class ScenarioPanel extends DrawerPanel {
+  constructor(context) {
+    super(context);
+    const { el } = context;
     this.busy = false;
     this.state = null; // the last GET /playground/scenario
     this.signature = "";
@@ -29,14 +27,8 @@ export class ScenarioPanel {
 
   // ------------------------------------------------------------ life cycle
   shown() {
-    this.visible = true;
+    super.shown();
     this.refresh(true);
-  }
-
-  hidden() {
-    this.visible = false;
-    clearTimeout(this.timer);
-    this.timer = null;
   }
 
   apply(batch) {
@@ -52,8 +44,7 @@ export class ScenarioPanel {
 
   /** Ask for the run (and the list of lessons when none runs: always when `relist`). */
   async refresh(relist = false) {
-    clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     if (this.busy) return;
     this.busy = true;
     try {

@@ -8,6 +8,7 @@
 // label, not by colour alone: solid bars are ok, hatched bars failed.
 
 import { h, setAttr, setText } from "./dom.js";
+import { DrawerPanel } from "./panel.js";
 
 const POLL_MS = 1000;
 const WINDOW = 60; // simulated seconds the chart shows
@@ -40,14 +41,10 @@ function reasonsText(reasons) {
   return parts.join(", ");
 }
 
-export class TrafficPanel {
-  constructor({ el, store, api, ui }) {
-    this.el = el;
-    this.store = store;
-    this.api = api;
-    this.ui = ui;
-    this.visible = false;
-    this.timer = null;
+export class TrafficPanel extends DrawerPanel {
+  constructor(context) {
+    super(context);
+    const { el } = context;
     this.config = { on: false, service: null, rate: null };
     this.servicesKey = "";
 
@@ -87,16 +84,10 @@ export class TrafficPanel {
 
   // -- the drawer's hooks
   shown() {
-    this.visible = true;
+    super.shown();
     this.refreshServices();
     this.loadConfig();
     this.poll();
-  }
-
-  hidden() {
-    this.visible = false;
-    clearTimeout(this.timer);
-    this.timer = null;
   }
 
   apply(batch) {
@@ -174,8 +165,7 @@ export class TrafficPanel {
 
   // -- the stats
   poll() {
-    clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     if (!this.visible) return;
     this.refresh().finally(() => {
       if (this.visible && !this.timer) this.timer = setTimeout(() => this.poll(), POLL_MS);
