@@ -59,7 +59,7 @@ def strip_hash(template: dict) -> dict:
     return template
 
 
-def _revision(rs: ReplicaSet) -> int:
+def revision_of(rs: ReplicaSet) -> int:
     try:
         return int(rs.annotations.get(REVISION, "0"))
     except ValueError:
@@ -140,7 +140,7 @@ class DeploymentController(Controller):
         else:
             current = sum(int(rs.spec.get("replicas", 0)) for rs in old)
             initial = max(0, min(replicas, replicas + surge - current))
-        revision = max((_revision(rs) for rs in old), default=0) + 1
+        revision = max((revision_of(rs) for rs in old), default=0) + 1
         rs_obj = {
             "metadata": {
                 "name": f"{meta['name']}-{pod_hash}",
@@ -159,10 +159,10 @@ class DeploymentController(Controller):
         return ctx.batch.row("ReplicaSet", meta["namespace"], created["metadata"]["name"])
 
     def _ensure_revision(self, ctx: Context, d: dict, new_rs: ReplicaSet, old: list[ReplicaSet]) -> None:
-        top = max((_revision(rs) for rs in old), default=0)
+        top = max((revision_of(rs) for rs in old), default=0)
         annotations = dict(new_rs.annotations)
         changed = False
-        if _revision(new_rs) <= top:
+        if revision_of(new_rs) <= top:
             annotations[REVISION] = str(top + 1)
             changed = True
         replicas = int(d["spec"].get("replicas", 1))
@@ -258,7 +258,7 @@ class DeploymentController(Controller):
     def _cleanup(self, ctx: Context, d: dict, old: list[ReplicaSet]) -> None:
         limit = int(d["spec"].get("revisionHistoryLimit", 10))
         idle = [rs for rs in old if int(rs.spec.get("replicas", 0)) == 0 and int(rs.status.get("replicas", 0)) == 0]
-        idle.sort(key=_revision)
+        idle.sort(key=revision_of)
         for rs in idle[: max(0, len(idle) - limit)]:
             ctx.batch.delete("ReplicaSet", rs.namespace, rs.name)
 

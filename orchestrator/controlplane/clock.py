@@ -37,10 +37,19 @@ def clock_start(cluster: Cluster) -> None:
     cluster.clock_wall_anchor = now
 
 
+MAX_SPEED = 1000
+
+
+def speed_problem(speed: float) -> str | None:
+    """What is wrong with `speed` as a clock speed, or None."""
+    return None if 0 < speed <= MAX_SPEED else f"clock speed must be greater than 0 and at most {MAX_SPEED}"
+
+
 def clock_set(*, cluster: Cluster, speed: float | None = None, paused: bool | None = None, advance: float = 0.0) -> Cluster:
     """Change speed, pause or jump ahead `advance` simulated seconds, keeping time continuous."""
-    if speed is not None and not (0 < speed <= 1000):
-        raise ValueError("clock speed must be greater than 0 and at most 1000")
+    problem = None if speed is None else speed_problem(speed)
+    if problem:
+        raise ValueError(problem)
     if advance < 0:
         raise ValueError("the clock cannot go backwards")
     now = time.time()

@@ -113,7 +113,7 @@ class Runner:
         """Run one component on one cluster; return its delay and whether it took a step."""
         key = (component.name, cluster.pk)
         if not runnable(cluster, component):
-            if not (component.waits_out_outages and not api_up(cluster)):
+            if api_up(cluster) or not component.waits_out_outages:
                 component.reset(cluster.pk)
             self._leases.pop(key, None)
             return None, False

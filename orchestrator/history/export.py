@@ -23,7 +23,8 @@ from orchestrator import manifests, quantity
 from orchestrator.controlplane import clock
 from orchestrator.controlplane.clusters import DEFAULT_MACHINES, SYSTEM_NAMESPACES, cluster_create
 from orchestrator.manifests import ManifestError
-from orchestrator.models import Cluster, Machine
+from orchestrator.live.snapshot import machines_state
+from orchestrator.models import Cluster
 from orchestrator.nodes.machines import machine_add
 from orchestrator.store.errors import Cause, StoreError
 from orchestrator.store.kinds import KINDS
@@ -45,13 +46,8 @@ FIELDS = {
 
 # ---------------------------------------------------------------------------------- export
 def cluster_document(cluster: Cluster) -> dict:
-    machines = [
-        {"name": m.name, "role": m.role, "runtime": m.runtime, "cpu": quantity.format_cpu_millis(m.cpu_m),
-         "memory": quantity.format_memory_bytes(m.memory), "pods": m.max_pods, "powered": m.powered}
-        for m in Machine.objects.filter(cluster=cluster)
-    ]
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": cluster.name},
-            "spec": {"profile": cluster.profile, "clockSpeed": cluster.clock_speed, "machines": machines}}
+            "spec": {"profile": cluster.profile, "clockSpeed": cluster.clock_speed, "machines": machines_state(cluster)}}
 
 
 def _user_made(kind: str, row, namespaces: set[str], services: dict) -> bool:
@@ -159,8 +155,11 @@ def read_cluster_document(obj, node) -> dict:
     if machines is not None and not isinstance(machines, list):
         raise _problem("must be a list of machines", "spec.machines", node)
     speed = spec.get("clockSpeed")
-    if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 < speed <= 1000):
-        raise _problem(f'Invalid value: "{speed}": the clock speed must be a number greater than 0 and at most 1000', "spec.clockSpeed", node)
+    if speed is not None:
+        number = isinstance(speed, (int, float)) and not isinstance(speed, bool)
+        problem = clock.speed_problem(speed) if number else "clock speed must be a number"
+        if problem:
+            raise _problem(f'Invalid value: "{speed}": {problem}', "spec.clockSpeed", node)
     return {
         "name": meta.get("name"),
         "profile": spec.get("profile"),

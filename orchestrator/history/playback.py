@@ -44,8 +44,9 @@ class Switches:
     """Machines' power and components' switches as the log says they were at a revision."""
 
     def __init__(self, cluster: Cluster, revision: int):
-        self.cluster = cluster
-        self.powered = {m["name"]: m["powered"] for m in machines_state(cluster)}
+        self.all_machines = machines_state(cluster)  # as they are now; the log says how they were
+        self.state = cluster_state(cluster)
+        self.powered = {m["name"]: m["powered"] for m in self.all_machines}
         self.components = dict(cluster.components)
         before, after = {}, {}
         for entry in _switch_entries(cluster):
@@ -72,13 +73,12 @@ class Switches:
     def machines(self, nodes) -> list[dict]:
         """Return the machines whose Node existed (`nodes`: their names), as snapshots carry them."""
         return [{**m, "powered": self.powered.get(m["name"], m["powered"])}
-                for m in machines_state(self.cluster) if m["name"] in nodes]
+                for m in self.all_machines if m["name"] in nodes]
 
     def cluster_at(self, sim: float) -> dict:
         """Return the cluster state at a past moment: its components then, the clock standing there."""
-        state = cluster_state(self.cluster)
         when = datetime.fromtimestamp(sim, tz=timezone.utc).isoformat()
-        return {**state, "components": dict(self.components), "clock": {"now": when, "speed": 1.0, "paused": True}}
+        return {**self.state, "components": dict(self.components), "clock": {"now": when, "speed": 1.0, "paused": True}}
 
 
 def snapshot_at(cluster: Cluster, revision: int) -> dict:

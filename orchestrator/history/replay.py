@@ -20,7 +20,7 @@ POINTS = 200  # time index points a history range carries
 CHANGES_LIMIT = 20000  # log entries one changes_between call returns at most
 
 
-def _bounds(cluster: Cluster) -> tuple[int, int]:
+def bounds(cluster: Cluster) -> tuple[int, int]:
     """Return (compacted_revision, current revision) as the database has them now."""
     row = Cluster.objects.filter(pk=cluster.pk).values_list("compacted_revision", "revision").first()
     if row is None:
@@ -28,8 +28,9 @@ def _bounds(cluster: Cluster) -> tuple[int, int]:
     return row
 
 
-def _check(cluster: Cluster, revision: int, *, what: str = "revision") -> None:
-    compacted, current = _bounds(cluster)
+def _check(revision: int, known: tuple[int, int], *, what: str = "revision") -> None:
+    """Refuse `revision` outside `known` (compacted revision, current revision)."""
+    compacted, current = known
     if revision < compacted:
         raise Gone(f"{what} {revision} is no longer in the history: it was compacted; the history starts at revision {compacted}")
     if revision > current:
@@ -38,14 +39,14 @@ def _check(cluster: Cluster, revision: int, *, what: str = "revision") -> None:
 
 def _still_there(cluster: Cluster, revision: int) -> None:
     """Refuse when a compaction past `revision` committed while it was being read."""
-    compacted, _ = _bounds(cluster)
+    compacted, _ = bounds(cluster)
     if revision < compacted:
         raise Gone(f"revision {revision} was compacted while it was read; the history starts at revision {compacted}")
 
 
 def entries_at(cluster: Cluster, revision: int, kinds=None) -> list[Revision]:
     """Return the log entry of each object that existed at `revision` (its version then), in log order."""
-    _check(cluster, revision)
+    _check(revision, bounds(cluster))
     upto = Revision.objects.filter(cluster=cluster, revision__lte=revision)
     if kinds:
         upto = upto.filter(kind__in=list(kinds))
@@ -71,8 +72,9 @@ def changes_between(cluster: Cluster, from_revision: int, to_revision: int, *, l
     """Return the log entries in (from_revision, to_revision], in order, at most `limit`."""
     if from_revision > to_revision:
         raise BadRequest(f"the range must go forward: from revision {from_revision} is after to revision {to_revision}")
-    _check(cluster, from_revision, what="from revision")
-    _check(cluster, to_revision, what="to revision")
+    known = bounds(cluster)
+    _check(from_revision, known, what="from revision")
+    _check(to_revision, known, what="to revision")
     rows = list(
         Revision.objects.filter(cluster=cluster, revision__gt=from_revision, revision__lte=to_revision)
         .order_by("revision")[:limit]

@@ -44,6 +44,8 @@ from orchestrator.scheduler.plugins.taint_toleration import tolerates
 from orchestrator.store.errors import BadRequest, Gone, NotFound
 from orchestrator.store.serialize import parse_time
 
+from . import replay
+
 PAGE = 500  # log entries read per query
 ROW_CAP = 10000  # log entries one incident reads at most
 LIST_WINDOW = 20000  # incidents are listed from this many latest revisions
@@ -59,7 +61,7 @@ def incidents(cluster: Cluster, *, limit: int = DEFAULT_LIMIT) -> list[dict]:
     """Return the recent incidents' summaries, newest first."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    compacted, current = _bounds(cluster)
+    compacted, current = replay.bounds(cluster)
     recent = Revision.objects.filter(cluster=cluster, revision__gt=max(compacted, current - LIST_WINDOW))
     events = recent.filter(kind="Event", object__reason__in=START_REASONS).exclude(event_type=Revision.DELETED)
     found = [_open(cluster, row) for row in events.order_by("-revision")[:limit]]
@@ -70,7 +72,7 @@ def incidents(cluster: Cluster, *, limit: int = DEFAULT_LIMIT) -> list[dict]:
 
 def incident(cluster: Cluster, start_revision: int) -> dict:
     """Return one incident with its steps, countdowns and the cluster's simulated time now."""
-    compacted, current = _bounds(cluster)
+    compacted, current = replay.bounds(cluster)
     if start_revision > current:
         raise NotFound(f"revision {start_revision} has not happened yet: the cluster is at revision {current}", kind="incidents", name=str(start_revision))
     if start_revision <= compacted:
@@ -84,13 +86,6 @@ def incident(cluster: Cluster, start_revision: int) -> dict:
 
 
 # -- finding starts -------------------------------------------------------------------------------
-
-def _bounds(cluster: Cluster) -> tuple[int, int]:
-    row = Cluster.objects.filter(pk=cluster.pk).values_list("compacted_revision", "revision").first()
-    if row is None:
-        raise NotFound(f'cluster "{cluster.name}" not found', kind="clusters", name=cluster.name)
-    return row
-
 
 def _open(cluster: Cluster, row: Revision) -> Incident | None:
     """Return the incident that starts at `row`, or None when it starts none."""

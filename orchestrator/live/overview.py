@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from orchestrator.api.tables import pod_status
+from orchestrator.controllers.podutil import condition, is_ready
 from orchestrator.models import Cluster, Machine, Node, Pod
 from orchestrator.models.cluster import COMPONENTS
 
@@ -42,11 +43,9 @@ def pod_state(*, phase: str, node: str, deleting: bool, ready: bool, status: str
 
 def _pod_dot(phase: str, node: str, deletion, spec: dict, status: dict) -> tuple[dict, bool]:
     """The pod as a dot ({name, state, status}) and whether the scheduler found no node for it."""
-    conditions = status.get("conditions") or []
     text = pod_status({"metadata": {"deletionTimestamp": deletion}, "spec": spec, "status": status})
-    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-    unschedulable = not node and any(c.get("type") == "PodScheduled" and c.get("reason") == "Unschedulable" for c in conditions)
-    state = pod_state(phase=phase, node=node, deleting=deletion is not None, ready=ready, status=text)
+    unschedulable = not node and (condition(status, "PodScheduled") or {}).get("reason") == "Unschedulable"
+    state = pod_state(phase=phase, node=node, deleting=deletion is not None, ready=is_ready(status), status=text)
     return {"state": state, "status": text}, unschedulable
 
 

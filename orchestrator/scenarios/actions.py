@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from orchestrator import manifests, operations, quantity
 from orchestrator.api.selectors import labels_match, parse_label_selector
-from orchestrator.controllers.deployment import HASH_LABEL, REVISION
+from orchestrator.controllers.deployment import revision_of, strip_hash
 from orchestrator.controlplane import clock, clusters
 from orchestrator.models import Cluster, Pod, ReplicaSet
 from orchestrator.models.cluster import COMPONENTS
@@ -94,12 +94,10 @@ def _rollout_undo(cluster: Cluster, p: dict) -> str:
     """Put the previous revision's pod template back, as `kubectl rollout undo` does."""
     def change(d):
         owned = ReplicaSet.objects.filter(cluster=cluster, namespace=p["namespace"], owner_uid=d["metadata"]["uid"])
-        revisions = sorted(owned, key=lambda rs: int(rs.annotations.get(REVISION, "0")), reverse=True)
+        revisions = sorted(owned, key=revision_of, reverse=True)
         if len(revisions) < 2:
             raise BadRequest(f'no rollout history found for deployment "{p["deployment"]}"')
-        template = to_dict(KINDS["ReplicaSet"], revisions[1])["spec"]["template"]
-        template.get("metadata", {}).get("labels", {}).pop(HASH_LABEL, None)
-        d["spec"]["template"] = template
+        d["spec"]["template"] = strip_hash(revisions[1].spec["template"])
     _edit(cluster, "Deployment", p["namespace"], p["deployment"], change)
     return f"deployment.apps/{p['deployment']} rolled back"
 

@@ -58,9 +58,6 @@ class Entry:
     def describe(self) -> str:
         return self.kind.describe(self.params)
 
-    def as_dict(self) -> dict:
-        return {"kind": self.kind.name, "params": self.params, "text": self.describe()}
-
 
 @dataclass(frozen=True)
 class Step:
@@ -69,7 +66,6 @@ class Step:
     hint: str
     action: Entry | None
     done: tuple[Entry, ...]
-    line: int
 
 
 @dataclass(frozen=True)
@@ -284,7 +280,7 @@ def load_file(path: Path, *, source: str) -> Scenario:
         done = tuple(r.entry(n, CONDITIONS, "condition", f"{what}, condition {j}")
                      for j, n in enumerate(r.sequence(items["done"][1], f'"done" of {what}'), 1))
         steps.append(Step(r.text(items, "title", what), r.text(items, "explanation", what), r.text(items, "hint", what),
-                          action, done, node.start_mark.line + 1))
+                          action, done))
     return Scenario(
         name=name, title=r.text(top, "title", "the scenario"), summary=r.text(top, "summary", "the scenario"),
         profile=profile, machines=tuple(machines) if machines is not None else None, manifests=text_manifests,

@@ -101,6 +101,3 @@ class Kind:
     run: Callable
     scalar: str | None = None
     one_of: tuple[str, ...] = ()
-
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)

@@ -147,18 +147,20 @@ class Round:
             if not resolved or not table:
                 reasons["unresolved" if not resolved else "no endpoints"] += count
                 continue
-            for backend in random.choices(table, k=count):  # as KubeProxy.route picks, `count` at once
+            source = node_ip(client)
+            # As KubeProxy.route picks, `count` at once; then counted per endpoint, not per request.
+            for backend, n in Counter(random.choices(table, k=count)).items():
                 if backend not in outcomes:
                     outcomes[backend] = self._outcome(backend, second)
                 result, sandbox, container = outcomes[backend]
                 entry = self._pod_entry(sample, backend, sandbox if result == "ok" else None)
                 if result == "ok":
-                    entry["ok"] += 1
-                    by_pod[(sandbox.pk, container)][node_ip(client)] += 1
+                    entry["ok"] += n
+                    by_pod[(sandbox.pk, container)][source] += n
                 else:
-                    entry["failed"] += 1
-                    entry["reasons"][result] = entry["reasons"].get(result, 0) + 1
-                    reasons[result] += 1
+                    entry["failed"] += n
+                    entry["reasons"][result] = entry["reasons"].get(result, 0) + n
+                    reasons[result] += n
         for key, sources in by_pod.items():
             served[key].extend(access_log.lines_for(second, sources))
         sample.failed = sum(reasons.values())

@@ -3,6 +3,7 @@
 // A card is rebuilt only when its cluster's summary changed; its link stays, so focus stays.
 
 import { h, setAttr, setText, toggleClass } from "./playground/dom.js";
+import { plural } from "./playground/format.js";
 import { STATES } from "./playground/podstate.js";
 
 const POLL_MS = 1000;
@@ -98,7 +99,7 @@ function render() {
   empty.hidden = clusters.length > 0;
   const count = (level) => clusters.filter((c) => c.health.level === level).length;
   const starting = count("starting") ? ` · ${count("starting")} starting` : "";
-  setText(totals, `${clusters.length} cluster${clusters.length === 1 ? "" : "s"} · ${count("healthy")} healthy · ${count("degraded")} degraded · ${count("down")} down${starting}`);
+  setText(totals, `${plural(clusters.length, "cluster")} · ${count("healthy")} healthy · ${count("degraded")} degraded · ${count("down")} down${starting}`);
 }
 
 function setFreshness(state, text) {

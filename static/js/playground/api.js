@@ -14,39 +14,44 @@ export class ApiError extends Error {
   }
 }
 
+/** Send a request and return its JSON answer; a refusal throws ApiError with the Status's message. */
+export async function fetchJson(method, url, body, contentType = "application/json") {
+  const init = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = contentType;
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(0, "NetworkError", `Cannot reach the playground server (${error.message}).`);
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const isStatus = data && data.kind === "Status";
+    const message = (isStatus && data.message) || `${response.status} ${response.statusText || "error"}`.trim();
+    throw new ApiError(response.status, isStatus ? data.reason : "", message, isStatus ? data : null);
+  }
+  return data;
+}
+
 export class Api {
   constructor(cluster) {
     this.cluster = cluster;
     this.base = `/clusters/${encodeURIComponent(cluster)}`;
   }
 
-  async request(method, path, body, contentType = "application/json") {
-    const init = { method, headers: { Accept: "application/json" } };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = contentType;
-      init.body = typeof body === "string" ? body : JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(this.base + path, init);
-    } catch (error) {
-      throw new ApiError(0, "NetworkError", `Cannot reach the playground server (${error.message}).`);
-    }
-    const text = await response.text();
-    let data = null;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = null;
-      }
-    }
-    if (!response.ok) {
-      const isStatus = data && data.kind === "Status";
-      const message = (isStatus && data.message) || `${response.status} ${response.statusText || "error"}`.trim();
-      throw new ApiError(response.status, isStatus ? data.reason : "", message, isStatus ? data : null);
-    }
-    return data;
+  request(method, path, body, contentType = "application/json") {
+    return fetchJson(method, this.base + path, body, contentType);
   }
 
   // --- playground control API

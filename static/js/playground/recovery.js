@@ -265,7 +265,7 @@ export class RecoveryPanel extends DrawerPanel {
           continue;
         }
         const hop = Math.min(left + MARGIN_S, ff.max_jump);
-        const clock = await this.api.request("POST", "/playground/clock", { advance: hop });
+        const clock = await this.api.setClock({ advance: hop });
         moved += hop;
         jumpedTo = Date.parse(clock.now) / 1000;
         const speed = clock.paused ? 1 : clock.speed || 1;

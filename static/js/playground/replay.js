@@ -9,7 +9,7 @@
 // While replaying, the live feed is held (its frames are not applied) and actions are refused;
 // "Back to live" releases it and the feed loads a fresh snapshot.
 
-import { ApiError } from "./api.js";
+import { ApiError, fetchJson } from "./api.js";
 import { h, setAttr, setText, toggleClass } from "./dom.js";
 import * as fmt from "./format.js";
 import { DrawerPanel } from "./panel.js";
@@ -47,32 +47,9 @@ function simOf(points, revision) {
   return s0 + ((s1 - s0) * (revision - r0)) / (r1 - r0);
 }
 
-async function requestJson(url, init = {}) {
-  let response;
-  try {
-    response = await fetch(url, { ...init, headers: { Accept: "application/json", ...(init.headers || {}) } });
-  } catch (error) {
-    throw new ApiError(0, "NetworkError", `Cannot reach the playground server (${error.message}).`);
-  }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const status = data && data.kind === "Status" ? data : null;
-    throw new ApiError(response.status, status ? status.reason : "", (status && status.message) || `${response.status} ${response.statusText}`, status);
-  }
-  return data;
-}
-
 export class ReplayPanel extends DrawerPanel {
   constructor(context) {
     super(context);
-    const { cluster } = context;
-    this.base = `/clusters/${encodeURIComponent(cluster)}/playground`;
     this.range = null; // the last history range
     this.rangeAt = 0; // Date.now() when it came
     this.revision = null; // the revision shown; null: live
@@ -103,7 +80,7 @@ export class ReplayPanel extends DrawerPanel {
       h("h3", { text: "Export and import" }),
       h("p", { class: "muted", text: "Export the machines and your objects as YAML; import such a file into a new cluster." }),
       h("div", { class: "replay-buttons" },
-        h("a", { class: "button", id: "replay-export", href: `${this.base}/export`, download: `cluster-${this.cluster}.yaml`, text: "Export YAML" }),
+        h("a", { class: "button", id: "replay-export", href: `${this.api.base}/playground/export`, download: `cluster-${this.cluster}.yaml`, text: "Export YAML" }),
         this.importOpen = h("button", { type: "button", id: "replay-import-open", "aria-expanded": "false", "aria-controls": "replay-import", text: "Import into a new cluster…" })),
       this.importForm,
     );
@@ -165,7 +142,7 @@ export class ReplayPanel extends DrawerPanel {
   // ---------------------------------------------------------------- the range
   async refresh() {
     try {
-      this.setRange(await requestJson(`${this.base}/history?window=${WINDOW}`));
+      this.setRange(await this.api.request("GET", `/playground/history?window=${WINDOW}`));
     } catch (error) {
       setText(this.at, `History unavailable: ${error.message}`);
     }
@@ -225,7 +202,7 @@ export class ReplayPanel extends DrawerPanel {
   async show(revision) {
     const ticket = ++this.loading;
     try {
-      const snapshot = await requestJson(`${this.base}/history/${revision}`);
+      const snapshot = await this.api.request("GET", `/playground/history/${revision}`);
       if (ticket !== this.loading) return;
       this.enter();
       this.revision = snapshot.revision;
@@ -294,7 +271,7 @@ export class ReplayPanel extends DrawerPanel {
       await this.refresh();
       const newest = this.range ? this.range.newest.revision : playing.to;
       if (newest > playing.to) {
-        const deltas = await requestJson(`${this.base}/history/${playing.to}/${newest}`);
+        const deltas = await this.api.request("GET", `/playground/history/${playing.to}/${newest}`);
         if (this.playing !== playing) return;
         playing.frames.push(...deltas.frames);
         playing.to = deltas.to;
@@ -361,9 +338,7 @@ export class ReplayPanel extends DrawerPanel {
     submit.disabled = true;
     submit.setAttribute("aria-busy", "true");
     try {
-      const created = await requestJson(`/clusters/import?name=${encodeURIComponent(name)}`, {
-        method: "POST", headers: { "Content-Type": "application/yaml" }, body: text,
-      });
+      const created = await fetchJson("POST", `/clusters/import?name=${encodeURIComponent(name)}`, text, "application/yaml");
       const objects = (created.imported || []).length;
       this.importDone.replaceChildren(`Cluster ${created.name} created with ${fmt.plural(objects, "object")}: `,
         h("a", { href: `/clusters/${encodeURIComponent(created.name)}/playground/`, text: `open ${created.name}` }));

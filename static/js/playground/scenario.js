@@ -5,6 +5,7 @@
 // sooner after the cluster changed, and draws what it is told.
 
 import { h, setText } from "./dom.js";
+import * as fmt from "./format.js";
 import { DrawerPanel } from "./panel.js";
 
 const CHECK_MS = 1000; // while the panel is shown
@@ -22,7 +23,6 @@ export class ScenarioPanel extends DrawerPanel {
     this.chooser = h("div", { class: "sc-chooser", id: "scenario-chooser" });
     this.run = h("div", { class: "sc-run", id: "scenario-run", hidden: true });
     el.append(this.announce, this.chooser, this.run);
-    this.refresh();
   }
 
   // ------------------------------------------------------------ life cycle
@@ -73,7 +73,7 @@ export class ScenarioPanel extends DrawerPanel {
       h("button", { type: "button", class: "sc-start", dataset: { name: s.name },
         onclick: (event) => this.start(s.name, event.currentTarget) },
         h("strong", { text: s.title }),
-        h("span", { class: "muted", text: ` · ${s.steps} ${s.steps === 1 ? "step" : "steps"}${s.source === "teacher" ? " · your own" : ""}` })),
+        h("span", { class: "muted", text: ` · ${fmt.plural(s.steps, "step")}${s.source === "teacher" ? " · your own" : ""}` })),
       h("p", { class: "sc-summary", text: s.summary })));
     const errors = listing.errors.map((e) => h("li", {},
       h("code", { text: e.file }), e.line ? ` line ${e.line}: ` : ": ", e.problem));

@@ -91,6 +91,7 @@ export class TrafficPanel extends DrawerPanel {
   }
 
   apply(batch) {
+    if (!this.visible) return; // shown() reads the services afresh
     if (batch.snapshot || [...batch.objects.values()].some((change) => change.kind === "Service")) this.refreshServices();
   }
 
