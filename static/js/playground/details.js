@@ -356,12 +356,13 @@ function containersTable(containers) {
       h("td", { text: c.ready ? "yes" : "no" }), h("td", { text: String(c.restarts ?? 0) })))));
 }
 
-function logsContent(logs) {
-  if (!logs) return h("p", { class: "muted", text: "No logs: the pod has no running or finished container yet." });
-  return [
-    h("p", { class: "muted", text: `container ${logs.container}` }),
-    h("pre", { class: "logs", tabindex: "0", text: (logs.lines || []).join("\n") || "(empty)" }),
-  ];
+/** `logs` is {container name: [lines]} as operations.object_details gives it (null: no sandbox yet). */
+export function logsContent(logs) {
+  const containers = Object.entries(logs || {});
+  if (!containers.length) return h("p", { class: "muted", text: "No logs: the pod has no running or finished container yet." });
+  return containers.map(([name, lines]) => h("section", { class: "log-block", "data-container": name },
+    h("h3", { class: "log-container", text: `container ${name}` }),
+    h("pre", { class: "logs", tabindex: "0", "aria-label": `logs of container ${name}`, text: (lines || []).join("\n") || "(empty)" })));
 }
 
 function schedulingContent(scheduling, view) {

@@ -18,7 +18,8 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-function append(el, children) {
+/** Append children to `el`, skipping null/false (native append would write "null"). */
+export function append(el, children) {
   for (const child of children) {
     if (child == null || child === false) continue;
     if (Array.isArray(child)) append(el, child);

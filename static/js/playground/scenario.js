@@ -4,7 +4,7 @@
 // and moves on when they hold); this panel asks while it is shown, at most every CHECK_MS and
 // sooner after the cluster changed, and draws what it is told.
 
-import { h, setText } from "./dom.js";
+import { append, h, setText } from "./dom.js";
 import * as fmt from "./format.js";
 import { DrawerPanel } from "./panel.js";
 
@@ -166,7 +166,7 @@ export class ScenarioPanel extends DrawerPanel {
       return item;
     }
     if (!current) return item;
-    item.append(
+    append(item, [
       h("p", { class: "sc-explain", text: step.explanation }),
       step.hint ? h("p", { class: "sc-hint" }, h("span", { class: "muted", text: "Try: " }),
         step.hint.startsWith("kubectl") ? h("code", { text: step.hint }) : step.hint) : null,
@@ -177,7 +177,7 @@ export class ScenarioPanel extends DrawerPanel {
         step.action ? h("button", { type: "button", class: "primary sc-do", dataset: { focusKey: `do-${step.index}` },
           text: `Do it: ${step.action.label}`, onclick: (e) => this.act(e.currentTarget) }) : null,
         h("button", { type: "button", class: "sc-next", dataset: { focusKey: `next-${step.index}` }, text: "Skip to the next step",
-          onclick: (e) => this.next(e.currentTarget) })));
+          onclick: (e) => this.next(e.currentTarget) }))]);
     return item;
   }
 

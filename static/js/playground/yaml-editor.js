@@ -112,12 +112,13 @@ export class YamlEditor {
     this.causes = causes || [];
     this.renderMirror();
     const items = [];
-    if (message) items.push(h("p", { class: "error-message", text: message }));
+    if (message && !restates(message, this.causes)) items.push(h("p", { class: "error-message", text: message }));
     if (this.causes.length) {
       items.push(h("ul", { class: "causes" }, ...this.causes.map((c) => h("li", { class: "cause" },
         c.line ? h("button", { type: "button", class: "link", "data-line": String(c.line), text: `line ${c.line}` }) : h("span", { class: "no-line", text: "(no line)" }),
+        h("span", { class: "cause-sep", "aria-hidden": "true", text: " · " }),
         c.field ? h("code", { class: "field", text: c.field }) : null,
-        h("span", { text: c.message || c.reason || "" })))));
+        h("span", { class: "cause-text", text: c.message || c.reason || "" })))));
     }
     this.errors.replaceChildren(...items);
     this.errors.hidden = items.length === 0;
@@ -179,4 +180,12 @@ export class YamlEditor {
     this.text.setSelectionRange(offset, offset + (lines[line - 1] || "").length);
     this.scrollToLine(line);
   }
+}
+
+/** Whether `message` only repeats its causes ("YAML error on line 18: X" beside the cause "YAML error: X"). */
+export function restates(message, causes) {
+  return causes.some((c) => {
+    const text = (c.message || "").replace(/^YAML error:\s*/, "");
+    return text && message.includes(text);
+  });
 }
