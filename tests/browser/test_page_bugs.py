@@ -72,6 +72,7 @@ def test_the_copy_buttons_of_connect_kubectl_are_legible(page, presentation):
     open_demo(page)
     if presentation:
         page.locator("#toggle-presentation").click()
+    page.locator("#more-menu summary").click()
     page.locator("#open-connect").click()
     buttons = page.locator("#dlg-connect .copy-line button")
     expect(buttons).to_have_count(2)

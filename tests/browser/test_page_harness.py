@@ -224,6 +224,7 @@ def test_an_event_links_to_its_object(page):
 def test_forms_send_their_requests_and_keep_refusals_in_the_dialog(page):
     harness, demo = open_demo(page)
     harness.respond("POST", "/playground/nodes", 201, {"name": "worker-4", "runtime": "cri-o", "cpu": "4", "memory": "8Gi"})
+    page.locator("#more-menu summary").click()
     page.locator("#open-add-node").click()
     page.locator("#an-runtime").select_option("cri-o")
     page.locator("#an-cpu").fill("4")

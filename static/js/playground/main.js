@@ -439,6 +439,7 @@ function setPresentation(on) {
   } catch {
     /* storage may be unavailable */
   }
+  topology.fitter.request();
   topology.queueLines();
 }
 presentButton.addEventListener("click", () => setPresentation(!body.classList.contains("presentation")));
@@ -448,6 +449,22 @@ try {
   setPresentation(false);
 }
 $("#density").addEventListener("change", (event) => topology.setDensity(event.target.value));
+
+// The "More" menu of rarely used actions: closes after a choice, on a click elsewhere and on Esc.
+const moreMenu = $("#more-menu");
+moreMenu.addEventListener("click", (event) => {
+  if (event.target.closest(".menu-items button")) moreMenu.open = false;
+});
+document.addEventListener("click", (event) => {
+  if (moreMenu.open && !moreMenu.contains(event.target)) moreMenu.open = false;
+});
+moreMenu.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && moreMenu.open) {
+    event.stopPropagation();
+    moreMenu.open = false;
+    moreMenu.querySelector("summary").focus();
+  }
+});
 $("#timeline-toggle").addEventListener("click", (event) => {
   const open = body.classList.toggle("timeline-collapsed") === false;
   event.currentTarget.setAttribute("aria-expanded", String(open));

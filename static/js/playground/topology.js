@@ -10,6 +10,7 @@
 
 import { h, setAttr, setText, toggleClass, reducedMotion } from "./dom.js";
 import * as fmt from "./format.js";
+import { Fit } from "./fit.js";
 import { podDescription, podState, shortPodName } from "./podstate.js";
 
 export const COMPONENTS = ["kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager"];
@@ -22,6 +23,10 @@ const COMPONENT_ROLE = {
 const ANIMATION_BUDGET = 60; // flights per frame; beyond that things simply appear in place
 const LINK_LIMIT = 150; // draw every service's links up to this many endpoints, else on hover only
 const DOTS_ABOVE = 240; // automatic density: chips without names above this many pods
+const FIT_NODES = 40; // up to this many nodes (and FIT_PODS pods) the picture is zoomed to fit its area
+const FIT_PODS = 600;
+const DOTS_BELOW_ZOOM = 0.75; // automatic density: chips without names when names would need a smaller zoom
+const FLIGHT_MS = 1400; // long enough for a class to follow a pod to its new node
 
 export class TopologyView {
   constructor({ root, store, ui }) {
@@ -65,8 +70,49 @@ export class TopologyView {
     }, { root: this.root, rootMargin: "64px" }) : null;
     if (this.watcher) this.watcher.observe(root.querySelector("#pending-tray"));
 
+    this.fitDots = false; // automatic density chose shapes so that the picture fits
+    this.fitter = new Fit(root, this.canvas, {
+      max: () => (document.body.classList.contains("presentation") ? 1.5 : 1),
+      enabled: () => this.cards.size <= FIT_NODES && this.chips.size <= FIT_PODS,
+      onZoom: () => this.queueLines(),
+    });
+    const fit = this.fitter.fit.bind(this.fitter);
+    this.fitter.fit = () => this.fitCompact(fit);
+
     this.buildComponents();
     this.bindEvents();
+  }
+
+  /** Fit; in automatic density, shapes without names when names would only fit much smaller. */
+  fitCompact(fit) {
+    fit();
+    if (this.density !== "auto" || this.chips.size > DOTS_ABOVE) return;
+    const named = this.fitter.zoom;
+    if (!this.fitDots && named < DOTS_BELOW_ZOOM) {
+      this.fitDots = true;
+      this.applyDensity();
+      fit();
+      if (this.fitter.zoom <= named) {
+        this.fitDots = false;
+        this.applyDensity();
+        fit();
+      }
+    } else if (this.fitDots) {
+      // Would names fit well enough now (the space grew or pods went away)?
+      this.fitDots = false;
+      this.applyDensity();
+      fit();
+      if (this.fitter.zoom < DOTS_BELOW_ZOOM) {
+        this.fitDots = true;
+        this.applyDensity();
+        fit();
+      }
+    }
+    this.queueLines();
+  }
+
+  get zoom() {
+    return this.fitter ? this.fitter.zoom : 1;
   }
 
   // ---------------------------------------------------------------- frame
@@ -119,7 +165,10 @@ export class TopologyView {
 
     // Second read phase, then the animations (compositor only).
     this.fly(flights);
-    if (structural || nodesChanged) this.queueLines();
+    if (structural || nodesChanged) {
+      this.fitter.request();
+      this.queueLines();
+    }
   }
 
   // ---------------------------------------------------------------- control plane
@@ -257,7 +306,9 @@ export class TopologyView {
     setText(card.runtime, runtime.replace("://", " ") || "runtime");
     card.taints.replaceChildren(...taints.map((t) => {
       const text = `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`;
-      return h("li", { class: "taint", title: `taint ${text}`, text });
+      // The well-known prefixes go; the whole taint is in the title and the details.
+      const short = text.replace(/^(node|node-role)\.kubernetes\.io\//, "");
+      return h("li", { class: "taint", title: `taint ${text}`, "data-taint": text, text: short });
     }));
     setBar(card.cpu, req.cpu_m || 0, alloc.cpu_m || 0, fmt.cpu);
     setBar(card.mem, req.memory || 0, alloc.memory || 0, fmt.memory);
@@ -436,10 +487,13 @@ export class TopologyView {
       ghost.removeAttribute("tabindex");
       ghost.removeAttribute("role");
       ghost.classList.add("ghost");
-      ghost.style.left = `${to.left}px`;
-      ghost.style.top = `${to.top}px`;
-      ghost.style.width = `${to.width}px`;
-      ghost.style.height = `${to.height}px`;
+      // The ghost is drawn at the picture's zoom; its lengths are in its own (zoomed) units.
+      const z = this.zoom || 1;
+      ghost.style.zoom = String(z);
+      ghost.style.left = `${to.left / z}px`;
+      ghost.style.top = `${to.top / z}px`;
+      ghost.style.width = `${to.width / z}px`;
+      ghost.style.height = `${to.height / z}px`;
       this.flights.append(ghost);
       const el = rec.el;
       el.style.visibility = "hidden";
@@ -447,9 +501,9 @@ export class TopologyView {
         ghost.remove();
         el.style.visibility = "";
       };
-      ghost.animate([{ transform: `translate(${dx}px, ${dy}px) scale(1.4)` }, { transform: "translate(0, 0) scale(1)" }],
-        { duration: 900, easing: "cubic-bezier(.25,.7,.25,1)" }).onfinish = done;
-      setTimeout(done, 1600);
+      ghost.animate([{ transform: `translate(${dx / z}px, ${dy / z}px) scale(1.4)` }, { transform: "translate(0, 0) scale(1)" }],
+        { duration: FLIGHT_MS, easing: "cubic-bezier(.25,.7,.25,1)" }).onfinish = done;
+      setTimeout(done, FLIGHT_MS + 700);
     }
   }
 
@@ -464,14 +518,16 @@ export class TopologyView {
   }
 
   applyDensity() {
-    const dots = this.density === "dots" || (this.density === "auto" && this.chips.size > DOTS_ABOVE);
+    const dots = this.density === "dots" || (this.density === "auto" && (this.chips.size > DOTS_ABOVE || this.fitDots));
     toggleClass(this.root, "dots", dots);
     toggleClass(this.root, "many-nodes", this.cards.size > 24);
   }
 
   setDensity(density) {
     this.density = density;
+    this.fitDots = false;
     this.applyDensity();
+    this.fitter.request();
     this.queueLines();
   }
 
@@ -504,7 +560,9 @@ export class TopologyView {
         rec.sig = sig;
         setText(rec.title, svc.name);
         const selector = Object.entries(svc.selector || {}).map(([k, v]) => `${k}=${v}`).join(",");
-        setText(rec.meta, `${svc.type || "ClusterIP"} ${svc.clusterIP || ""} ${(svc.ports || []).join(" ")}${selector ? " · " + selector : ""}`);
+        // Words that belong together do not break: "app=web" is never "app=we / b".
+        rec.meta.replaceChildren(...[`${svc.type || "ClusterIP"} ${svc.clusterIP || ""}`.trim(), (svc.ports || []).join(" "), selector]
+          .filter(Boolean).flatMap((part, i) => [i ? " · " : "", h("span", { text: part })]));
         const selects = Object.keys(svc.selector || {}).length > 0;
         setText(rec.eps, endpoints.length ? `→ ${fmt.plural(endpoints.length, "ready endpoint")}`
           : selects ? "→ no ready endpoints" : "no selector: endpoints are not pods");
@@ -535,6 +593,7 @@ export class TopologyView {
     for (const el of this.root.querySelectorAll(".pod.linked")) el.classList.remove("linked");
     for (const rec of this.serviceCards.values()) rec.el.classList.remove("hot");
     this.hotService = key;
+    if (this.svg) toggleClass(this.svg, "on-top", !!key);
     if (key) {
       const svc = this.store.get("Service", key);
       const rec = this.serviceCards.get(key);
@@ -574,6 +633,8 @@ export class TopologyView {
       if (total > LINK_LIMIT) services = [];
     }
     const paths = [];
+    // Rectangles are on screen (zoomed); the SVG draws in the canvas's own units.
+    const z = this.zoom || 1;
     if (services.length) {
       const origin = this.canvas.getBoundingClientRect();
       for (const svc of services) {
@@ -581,16 +642,16 @@ export class TopologyView {
         if (!rec) continue;
         const s = rec.el.getBoundingClientRect();
         if (!s.width) continue;
-        const x1 = s.right - origin.left;
-        const y1 = s.top + s.height / 2 - origin.top;
+        const x1 = (s.right - origin.left) / z;
+        const y1 = (s.top + s.height / 2 - origin.top) / z;
         let d = "";
         for (const podKey of svc.endpoints || []) {
           const chip = this.chips.get(podKey);
           if (!chip) continue;
           const p = chip.el.getBoundingClientRect();
           if (!p.width) continue;
-          const x2 = p.left + p.width / 2 - origin.left;
-          const y2 = p.top + p.height / 2 - origin.top;
+          const x2 = (p.left + p.width / 2 - origin.left) / z;
+          const y2 = (p.top + p.height / 2 - origin.top) / z;
           const bend = Math.max(40, (x2 - x1) / 2);
           d += `M${x1.toFixed(1)} ${y1.toFixed(1)}C${(x1 + bend).toFixed(1)} ${y1.toFixed(1)} ${(x2 - bend).toFixed(1)} ${y2.toFixed(1)} ${x2.toFixed(1)} ${y2.toFixed(1)}`;
         }
@@ -603,8 +664,7 @@ export class TopologyView {
         }
       }
     }
-    svg.setAttribute("width", String(this.canvas.scrollWidth));
-    svg.setAttribute("height", String(this.canvas.scrollHeight));
+    // Sized by the stylesheet (the canvas's box): a size set here would hold the canvas wide when the zoom grows.
     svg.replaceChildren(...paths);
   }
 
@@ -615,6 +675,7 @@ export class TopologyView {
       ? `#topology [data-ns]:not([data-ns="${CSS.escape(ns)}"]) { display: none; }`
       : "";
     this.updateCounts();
+    this.fitter.request();
     this.queueLines();
   }
 

@@ -1,0 +1,146 @@
+"""The classroom at the projector (issue 12): the demo cluster's picture fits the screen at 1280x720
+and 1920x1080, in presentation mode or not, with the Classroom drawer and the details open or not,
+before, during and after a worker is killed. Geometry is asserted, and screenshots are saved."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# Every node card and pod chip of the picture outside the visible topology area (or the window):
+# [] when the whole cluster is on screen without scrolling.
+OUTSIDE = """() => {
+  const area = document.querySelector('#topology').getBoundingClientRect();
+  const box = { left: Math.max(area.left, 0), top: Math.max(area.top, 0),
+                right: Math.min(area.right, innerWidth), bottom: Math.min(area.bottom, innerHeight) };
+  const out = [];
+  for (const el of document.querySelectorAll('#topology .node, #topology .pod[data-key], #topology .component')) {
+    if (!el.getClientRects().length) continue;
+    const r = el.getBoundingClientRect();
+    if (r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) {
+      out.push(`${el.dataset.node || el.dataset.key || el.dataset.component}: ${[r.left, r.top, r.right, r.bottom].map(Math.round)} outside ${[box.left, box.top, box.right, box.bottom].map(Math.round)}`);
+    }
+  }
+  const t = document.querySelector('#topology');
+  if (t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1) out.push(`the picture scrolls: ${t.scrollWidth}x${t.scrollHeight} in ${t.clientWidth}x${t.clientHeight}`);
+  return out;
+}"""
+
+# The topology area is not covered by the details panel nor the drawer.
+COVERED = """() => {
+  const area = document.querySelector('#topology').getBoundingClientRect();
+  return [...document.querySelectorAll('#details:not([hidden]), #classroom:not([hidden])')]
+    .map((el) => el.getBoundingClientRect()).filter((r) => r.left < area.right - 1 && r.right > area.left + 1
+      && r.top < area.bottom - 1 && r.bottom > area.top + 1).length;
+}"""
+
+VIEWPORTS = [(1280, 720), (1920, 1080)]
+
+
+def assert_fits(page, what: str, artifacts=None, name: str | None = None):
+    """Wait (with a deadline) until the whole cluster lies inside the topology area; fail naming what does not."""
+    try:
+        page.wait_for_function(f"({OUTSIDE})().length === 0", timeout=8000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{what}: not fully on screen: {page.evaluate(OUTSIDE)}")
+    assert page.evaluate(COVERED) == 0, f"{what}: a panel covers the picture"
+    if artifacts is not None and name:
+        page.screenshot(path=str(artifacts / name))
+
+
+def set_presentation(page, on: bool):
+    button = page.locator("#toggle-presentation")
+    if (button.get_attribute("aria-pressed") == "true") != on:
+        button.click()
+    expect(button).to_have_attribute("aria-pressed", "true" if on else "false")
+
+
+def set_drawer(page, on: bool):
+    drawer = page.locator("#classroom")
+    if drawer.is_visible() != on:
+        page.locator("#toggle-classroom").click()
+    expect(drawer).to_be_visible() if on else expect(drawer).to_be_hidden()
+
+
+def set_details(page, on: bool):
+    details = page.locator("#details")
+    if on and not details.is_visible():
+        page.locator("#workers .pod[data-key]").first.click()
+        expect(details).to_be_visible()
+    if not on and details.is_visible():
+        page.locator("#details-close").click()
+        expect(details).to_be_hidden()
+
+
+def web_with_service(cluster, replicas: int = 6):
+    cluster.create_deployment("web", replicas)
+    code, out = cluster.server.json("POST", f"{cluster.base}/api/v1/namespaces/default/services",
+                                    {"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    assert code == 201, out
+
+
+def open_cluster(page, cluster, width: int, height: int):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(cluster.page_url)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=15000)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_demo_cluster_fits_in_every_mode(page, live_cluster, artifacts, viewport):
+    width, height = viewport
+    web_with_service(live_cluster)
+    open_cluster(page, live_cluster, width, height)
+    expect(page.locator('#workers .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(6, timeout=30000)
+    expect(page.locator("#topology .node")).to_have_count(4)
+    for presentation in (False, True):
+        set_presentation(page, presentation)
+        for drawer in (False, True):
+            set_drawer(page, drawer)
+            for details in (False, True):
+                set_details(page, details)
+                what = f"{width}x{height} presentation={presentation} drawer={drawer} details={details}"
+                name = f"fit-{width}x{height}-{'present' if presentation else 'normal'}-{'drawer' if drawer else 'nodrawer'}-{'details' if details else 'nodetails'}.png"
+                assert_fits(page, what, artifacts, name)
+    # Hiding the Events gives their height to the picture (no blank band): it grows.
+    set_details(page, False)
+    set_drawer(page, False)
+    before = page.locator("#topology").bounding_box()["height"]
+    page.locator("#timeline-toggle").click()
+    expect(page.locator("#timeline-toggle")).to_have_attribute("aria-expanded", "false")
+    page.wait_for_function(f"document.querySelector('#topology').getBoundingClientRect().height > {before} + 40")
+    assert_fits(page, f"{width}x{height} events hidden")
+    zoom = float(page.locator(".canvas").get_attribute("data-zoom"))
+    assert zoom >= 0.6, f"the picture is drawn at {zoom:.2f}: too small to read"
+
+
+def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, artifacts):
+    """1280x720 in presentation mode, the Classroom drawer open on the Timeline: before, during, after."""
+    live_cluster.clock(speed=4)
+    web_with_service(live_cluster)
+    open_cluster(page, live_cluster, 1280, 720)
+    set_presentation(page, True)
+    expect(page.locator('#workers .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(6, timeout=30000)
+    assert_fits(page, "before the kill", artifacts, "projector-1-before-kill.png")
+    set_drawer(page, True)
+    page.locator("#tab-cr-recovery").click()
+    assert_fits(page, "before the kill, drawer open", artifacts, "projector-1b-before-kill-drawer.png")
+
+    victim = page.evaluate("""() => [...document.querySelectorAll('#workers .node')]
+        .map((n) => [n.dataset.node, n.querySelectorAll('.pod[data-key]').length]).sort((a, b) => b[1] - a[1])[0][0]""")
+    card = page.locator(f'#workers .node[data-node="{victim}"]')
+    card.locator("[data-act=power]").click()
+    expect(card).to_have_attribute("data-powered", "false", timeout=10000)
+    assert_fits(page, "just after the kill", artifacts, "projector-2-killed.png")
+    expect(card).to_have_attribute("data-status", re.compile("Unknown|NotReady"), timeout=30000)
+    assert_fits(page, "the node is Unknown", artifacts, "projector-3-unknown.png")
+
+    survivors = page.locator(f'#workers .node:not([data-node="{victim}"]) .pod[data-key^="default/web-"][data-state=ready]')
+    expect(survivors).to_have_count(6, timeout=60000)
+    page.wait_for_function("document.querySelectorAll('#flight-layer .ghost').length === 0")
+    assert_fits(page, "after the recovery", artifacts, "projector-4-recovered.png")
+    set_drawer(page, False)
+    assert_fits(page, "after the recovery, drawer closed", artifacts, "projector-5-recovered-nodrawer.png")
