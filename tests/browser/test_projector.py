@@ -118,8 +118,8 @@ def test_the_demo_cluster_fits_in_every_mode(page, live_cluster, artifacts, view
 
 
 def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, artifacts):
-    """1280x720 in presentation mode, the Classroom drawer open on the Timeline: before, during, after."""
-    live_cluster.clock(speed=4)
+    """1280x720 in presentation mode, the Classroom drawer open on the Timeline: before, during, after.
+    The countdowns run on the dead node's card; a banner tells the recovery when it is over."""
     web_with_service(live_cluster)
     open_cluster(page, live_cluster, 1280, 720)
     set_presentation(page, True)
@@ -134,13 +134,25 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     card = page.locator(f'#workers .node[data-node="{victim}"]')
     card.locator("[data-act=power]").click()
     expect(card).to_have_attribute("data-powered", "false", timeout=10000)
+    countdown = card.locator(".node-countdown")
+    expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"), timeout=6000)
+    expect(countdown.locator(".nc-detail")).to_have_text("grace period 6 s")
     assert_fits(page, "just after the kill", artifacts, "projector-2-killed.png")
     expect(card).to_have_attribute("data-status", re.compile("Unknown|NotReady"), timeout=30000)
+    expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"2 pods evicted in \d+\.\d s"), timeout=6000)
+    expect(countdown.locator(".nc-detail")).to_have_text("toleration 5 s")
     assert_fits(page, "the node is Unknown", artifacts, "projector-3-unknown.png")
 
     survivors = page.locator(f'#workers .node:not([data-node="{victim}"]) .pod[data-key^="default/web-"][data-state=ready]')
     expect(survivors).to_have_count(6, timeout=60000)
+    banner = page.locator("#story-banner")
+    expect(banner).to_be_visible(timeout=30000)
+    expect(banner.locator(".story-text")).to_have_text(re.compile(rf"^{victim} lost · 6/6 replicas back in \d+\.\d s$"))
+    expect(banner.locator(".story-delays")).to_contain_text("configured: grace period 6 s + toleration 5 s")
+    expect(countdown).to_have_count(0)
     page.wait_for_function("document.querySelectorAll('#flight-layer .ghost').length === 0")
     assert_fits(page, "after the recovery", artifacts, "projector-4-recovered.png")
     set_drawer(page, False)
     assert_fits(page, "after the recovery, drawer closed", artifacts, "projector-5-recovered-nodrawer.png")
+    banner.locator(".story-close").click()
+    expect(banner).to_be_hidden()

@@ -13,6 +13,7 @@ import { OwnershipView } from "./ownership.js";
 import { podStatusText } from "./podstate.js";
 import { Classroom } from "./classroom.js";
 import { ClusterStore } from "./store.js";
+import { Story } from "./story.js";
 import { Timeline } from "./timeline.js";
 import { TopologyView } from "./topology.js";
 import { YamlEditor } from "./yaml-editor.js";
@@ -59,6 +60,7 @@ class Tooltip {
       h("strong", { text: `${pod.namespace}/${pod.name}` }),
       h("div", { text: `${podStatusText(pod)} · ${pod.readyText || ""} ready${pod.restarts ? ` · ${pod.restarts} restarts` : ""}` }),
       h("div", { text: pod.node ? `node ${pod.node}${pod.ip ? " · " + pod.ip : ""}` : pod.pendingReason || "not scheduled yet" }),
+      podWhy(pod) ? h("div", { class: "tip-why", text: podWhy(pod) }) : null,
       rows.length ? h("table", {}, h("tbody", {}, ...rows)) : h("div", { class: "muted", text: "no containers reported yet" }));
     this.el.hidden = false;
     anchor.setAttribute("aria-describedby", "pod-tooltip");
@@ -76,6 +78,20 @@ class Tooltip {
     this.anchor = null;
     this.el.hidden = true;
   }
+}
+
+/** Why a pod on a lost node looks the way it does (the tooltip's answer to "why is it struck through?"). */
+function podWhy(pod) {
+  if (!pod.node) return "";
+  const node = store.get("Node", pod.node);
+  const machine = store.machines.get(pod.node);
+  const lost = (machine && !machine.powered) || (node && node.ready !== "True");
+  if (!lost) return "";
+  if (pod.deleting) {
+    return `Evicted: ${pod.node} stopped reporting, so its taint's toleration ran out and the pod was deleted; `
+      + "it stays Terminating because no kubelet is there to confirm it stopped. Its ReplicaSet has already replaced it.";
+  }
+  return `${pod.node} stopped reporting: this status is the last its kubelet sent. The pod is evicted when its toleration of the node's taint runs out.`;
 }
 
 // ------------------------------------------------------------------ the page
@@ -209,6 +225,7 @@ const timeline = new Timeline({ el: $("#timeline"), store, ui });
 const details = new DetailsPanel({ el: $("#details"), store, api, ui });
 const yamlEditor = new YamlEditor({ dialog: $("#dlg-yaml"), api, ui });
 const classroom = new Classroom({ el: $("#classroom"), toggle: $("#toggle-classroom"), store, api, ui, cluster: clusterName });
+const story = new Story({ banner: $("#story-banner"), store, api, topology, simNow: () => header.simNow() });
 
 // ------------------------------------------------------------------ render loop
 let frameQueued = false;
@@ -232,6 +249,7 @@ function frame() {
     details.apply(batch);
     header.apply(batch);
     classroom.apply(batch);
+    story.apply(batch);
     const ms = performance.now() - t0;
     stats.frames += 1;
     stats.lastFrameMs = ms;

@@ -25,7 +25,7 @@ const LINK_LIMIT = 150; // draw every service's links up to this many endpoints,
 const DOTS_ABOVE = 240; // automatic density: chips without names above this many pods
 const FIT_NODES = 40; // up to this many nodes (and FIT_PODS pods) the picture is zoomed to fit its area
 const FIT_PODS = 600;
-const DOTS_BELOW_ZOOM = 0.75; // automatic density: chips without names when names would need a smaller zoom
+const DOTS_BELOW_ZOOM = 0.6; // automatic density: chips without names when names would need a smaller zoom
 const FLIGHT_MS = 1400; // long enough for a class to follow a pod to its new node
 
 export class TopologyView {
@@ -324,6 +324,34 @@ export class TopologyView {
     if (!powered) parts.push("powered off");
     if (cordoned) parts.push("cordoned");
     setAttr(el, "aria-label", parts.join(", "));
+  }
+
+  /**
+   * A note on a node card, under its header: the countdown of what the control plane does next
+   * ({text, detail, fraction} where fraction 0..1 is how far the countdown ran), or null.
+   */
+  setNodeNote(name, note) {
+    const card = this.cards.get(name);
+    if (!card) return;
+    if (!note) {
+      if (card.note) {
+        card.note.el.remove();
+        card.note = null;
+      }
+      return;
+    }
+    if (!card.note) {
+      const text = h("span", { class: "nc-text" });
+      const detail = h("span", { class: "nc-detail" });
+      const fill = h("span", { class: "nc-fill" });
+      const el = h("div", { class: "node-countdown", role: "timer", "aria-live": "off" },
+        h("div", { class: "nc-head" }, text, detail), h("span", { class: "nc-bar", "aria-hidden": "true" }, fill));
+      card.el.querySelector(".node-head").after(el);
+      card.note = { el, text, detail, fill };
+    }
+    setText(card.note.text, note.text);
+    setText(card.note.detail, note.detail || "");
+    card.note.fill.style.width = `${Math.round(Math.min(1, Math.max(0, note.fraction || 0)) * 100)}%`;
   }
 
   // ---------------------------------------------------------------- pods
