@@ -23,6 +23,7 @@ export class LiveFeed {
     this.held = false;
     this.retryTimer = null;
     this.snapshotTimer = null;
+    this.planned = null; // {text, until}: a reset the page asked for; its reconnect is no alarm
     this.stats = { connects: 0, snapshots: 0, deltas: 0, resyncs: 0, gaps: 0, frames: 0, bytes: 0 };
   }
 
@@ -76,10 +77,26 @@ export class LiveFeed {
     });
   }
 
+  /**
+   * The page is about to reset the cluster (a lesson starts, Reset): until the next snapshot (or
+   * `ms`), a dropped socket reconnects at once and the status says `text`, not "reconnecting".
+   * null takes it back (the reset failed).
+   */
+  expectReset(text, ms = 30000) {
+    this.planned = text ? { text, until: Date.now() + ms } : null;
+    if (this.planned && this.state !== "live") this.status(this.state);
+  }
+
+  isPlanned() {
+    if (this.planned && Date.now() > this.planned.until) this.planned = null;
+    return !!this.planned;
+  }
+
   scheduleReconnect(why) {
     if (this.stopped || this.retryTimer) return;
-    const wait = Math.round(this.delay * (0.75 + Math.random() * 0.5));
-    this.delay = Math.min(MAX_DELAY, this.delay * 2);
+    const planned = this.isPlanned();
+    const wait = planned ? FIRST_DELAY / 2 : Math.round(this.delay * (0.75 + Math.random() * 0.5));
+    if (!planned) this.delay = Math.min(MAX_DELAY, this.delay * 2);
     this.status("reconnecting", { wait, why });
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }
@@ -162,6 +179,11 @@ export class LiveFeed {
 
   status(state, info = {}) {
     this.state = state;
+    if (state === "live") this.planned = null;
+    else if (state !== "error" && this.isPlanned()) {
+      this.onStatus("resetting", { why: this.planned.text, text: this.planned.text });
+      return;
+    }
     this.onStatus(state, info);
   }
 }

@@ -35,8 +35,9 @@ class Toasts {
       h("span", { class: "toast-mark", "aria-hidden": "true", text: kind === "error" ? "✗" : "✓" }),
       h("span", { class: "toast-text", text }), close);
     close.addEventListener("click", () => toast.remove());
+    setAttr(toast, "title", text);
     this.el.append(toast);
-    while (this.el.children.length > 5) this.el.firstElementChild.remove();
+    while (this.el.children.length > 2) this.el.firstElementChild.remove();
     setTimeout(() => toast.remove(), kind === "error" ? 12000 : 5000);
     return toast;
   }
@@ -217,6 +218,11 @@ const ui = {
   openYamlEditor(text) {
     yamlEditor.open(text);
   },
+
+  /** A reset the page itself asks for: its reconnect shows `text`, not an alarm (null: it failed). */
+  expectReset(text) {
+    feed.expectReset(text);
+  },
 };
 
 const topology = new TopologyView({ root: $("#topology"), store, ui });
@@ -304,6 +310,7 @@ const header = {
       live: "live",
       resyncing: "catching up…",
       reconnecting: `reconnecting in ${Math.ceil((info.wait || 0) / 1000)} s`,
+      resetting: info.text || "resetting…",
       error: "error",
     };
     this.conn.dataset.state = state;
@@ -591,11 +598,13 @@ const reset = dialog("#dlg-reset");
 $("#open-reset").addEventListener("click", () => reset.showModal());
 reset.querySelector("form").addEventListener("submit", (event) => {
   event.preventDefault();
+  ui.expectReset("resetting the cluster…");
   ui.run(event.target.querySelector("[type=submit]"), "Resetting…", () => api.reset(), () => {
     reset.close();
     ui.select(null);
     return `Cluster ${clusterName} reset.`;
   }, (error) => {
+    ui.expectReset(null);
     formError(event.target, error);
     return false;
   });

@@ -88,12 +88,15 @@ export class ScenarioPanel extends DrawerPanel {
   }
 
   start(name, button) {
+    if (this.ui.expectReset) this.ui.expectReset("setting up the lesson…");
     return this.ui.run(button, "Setting up…", () => this.api.request("POST", "/playground/scenario", { name }), (state) => {
       this.showRun(state);
       this.schedule(CHECK_MS);
       const first = this.run.querySelector("h2");
       if (first) first.focus();
       return `Lesson "${state.title}" set up: the cluster was reset.`;
+    }, () => {
+      if (this.ui.expectReset) this.ui.expectReset(null);
     });
   }
 
@@ -128,6 +131,24 @@ export class ScenarioPanel extends DrawerPanel {
       const again = this.run.querySelector(`[data-focus-key="${focused}"]`);
       if (again) again.focus();
     }
+    const moved = !before || !before.active || before.name !== state.name || before.current !== state.current || before.phase !== state.phase;
+    if (moved) this.revealCurrent();
+  }
+
+  /** Scroll the panel so the current step starts at its top and its "Do it" is in view. */
+  revealCurrent() {
+    const step = this.run.querySelector(".sc-step.current") || this.run.querySelector(".sc-setup, .sc-finished");
+    if (!step || !this.visible) return;
+    const panel = this.el;
+    const box = panel.getBoundingClientRect();
+    const s = step.getBoundingClientRect();
+    let top = panel.scrollTop + (s.top - box.top) - 6;
+    const buttons = step.querySelector(".sc-step-buttons");
+    if (buttons) {
+      const bottom = buttons.getBoundingClientRect().bottom - (s.top - box.top - 6);
+      if (bottom > box.bottom - 4) top += bottom - box.bottom + 8;
+    }
+    panel.scrollTop = Math.max(0, top);
   }
 
   progressText(state) {
