@@ -31,3 +31,27 @@ def remember_learner(response: HttpResponse, token: str) -> HttpResponse:
     """Keep `token` in the browser for the next visits and requests."""
     response.set_cookie(COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="Lax")
     return response
+
+
+def landing(*, learner: str, base_url: str, clusters: list[dict], yours: set[str]) -> dict:
+    """What the landing page offers a learner: the demo cluster, the lessons (one click each, in
+    the learner's own cluster when they have one, else in the demo), and the two kubectl lines
+    for that cluster at the address the page was served from."""
+    from orchestrator.scenarios.loader import load_all
+
+    names = [c["name"] for c in clusters]
+    demo = "demo" if "demo" in names else (names[0] if names else None)
+    own = sorted(n for n in names if n in yours)
+    target = own[0] if own else demo
+    base = base_url.rstrip("/")
+    return {
+        "demo": demo,
+        "lesson_cluster": target,
+        "lessons": [s.summary_dict() for s in load_all().scenarios],
+        "kubectl": None if target is None else {
+            "cluster": target,
+            "curl": f"curl -o kubeconfig {base}/clusters/{target}/playground/kubeconfig",
+            "get": "KUBECONFIG=$PWD/kubeconfig kubectl get nodes",
+            "manage": f"python manage.py kubeconfig {target} --server {base} > kubeconfig",
+        },
+    }

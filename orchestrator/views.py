@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from orchestrator.controlplane.clusters import cluster_get
 from orchestrator.controlplane.profiles import PROFILES
-from orchestrator.learners import learner_token, new_learner_token, remember_learner
+from orchestrator.learners import landing, learner_token, new_learner_token, remember_learner
 from orchestrator.live.overview import clusters_overview
 from orchestrator.models import Cluster
 from orchestrator.store.errors import StoreError
@@ -13,7 +13,8 @@ from orchestrator.store.errors import StoreError
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """The landing page: every cluster with its links, a form to create one's own, removal of one's own.
+    """The landing page: what the playground is, the demo cluster, the lessons, the kubectl lines, every
+    cluster with its links, a form to create one's own, removal of one's own.
 
     A browser without a learner token gets one here, so the cluster it creates next is its own.
     """
@@ -23,6 +24,7 @@ def index(request: HttpRequest) -> HttpResponse:
     clusters = [{**summary, "yours": summary["name"] in yours} for summary in clusters_overview()]
     response = render(request, "orchestrator/index.html", {
         "clusters": clusters, "profiles": sorted(PROFILES), "default_profile": settings.PLAYGROUND_DEFAULT_PROFILE,
+        **landing(learner=learner, base_url=request.build_absolute_uri("/"), clusters=clusters, yours=yours),
     })
     return response if token else remember_learner(response, learner)
 

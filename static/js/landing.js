@@ -127,3 +127,21 @@ dialog.addEventListener("close", async () => {
     button.removeAttribute("aria-busy");
   }
 });
+
+// The kubectl lines: Copy puts a line on the clipboard (or selects it where the clipboard is refused).
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const code = document.querySelector(button.dataset.copy);
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      button.textContent = "Copied";
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      button.textContent = "Selected: Ctrl+C";
+    }
+    setTimeout(() => { button.textContent = "Copy"; }, 2000);
+  });
+}

@@ -231,6 +231,14 @@ const timeline = new Timeline({ el: $("#timeline"), store, ui });
 const details = new DetailsPanel({ el: $("#details"), store, api, ui });
 const yamlEditor = new YamlEditor({ dialog: $("#dlg-yaml"), api, ui });
 const classroom = new Classroom({ el: $("#classroom"), toggle: $("#toggle-classroom"), store, api, ui, cluster: clusterName });
+// A link may ask for a lesson (/clusters/C/playground/?lesson=NAME, from the landing page): open the
+// drawer and start it, once; the address loses the parameter so a reload does not reset again.
+const askedLesson = new URLSearchParams(location.search).get("lesson");
+if (askedLesson) {
+  history.replaceState(null, "", location.pathname);
+  classroom.show("scenario");
+  classroom.panels.scenario.launch(askedLesson);
+}
 const story = new Story({ banner: $("#story-banner"), store, api, topology, simNow: () => header.simNow() });
 
 // ------------------------------------------------------------------ render loop

@@ -87,6 +87,13 @@ export class ScenarioPanel extends DrawerPanel {
     ].filter(Boolean));
   }
 
+  /** Start a lesson named by a link (the landing page's "Start a lesson"), once the panel has read its state. */
+  async launch(name) {
+    const deadline = Date.now() + 10000;
+    while (this.busy && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.start(name, null);
+  }
+
   start(name, button) {
     if (this.ui.expectReset) this.ui.expectReset("setting up the lesson…");
     return this.ui.run(button, "Setting up…", () => this.api.request("POST", "/playground/scenario", { name }), (state) => {
