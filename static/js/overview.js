@@ -3,10 +3,13 @@
 // A card is rebuilt only when its cluster's summary changed; its link stays, so focus stays.
 
 import { h, setAttr, setText, toggleClass } from "./playground/dom.js";
+import { Fit } from "./playground/fit.js";
 import { plural } from "./playground/format.js";
 import { STATES } from "./playground/podstate.js";
 
 const POLL_MS = 1000;
+const SIZED_ABOVE = 8; // more clusters than this: columns sized to the count, compact cards
+const CARD_ASPECT = 1.25; // a compact card's width over its height, for choosing the columns
 const LEVEL_ORDER = { down: 0, degraded: 1, starting: 2, healthy: 3 };
 const SHORT = { etcd: "etcd", "kube-apiserver": "apiserver", "kube-scheduler": "scheduler", "kube-controller-manager": "controller-manager" };
 
@@ -96,11 +99,37 @@ function render() {
     grid.replaceChildren(...wanted);
     if (focused && grid.contains(focused)) focused.focus();
   }
+  sizeCards();
   empty.hidden = clusters.length > 0;
   const count = (level) => clusters.filter((c) => c.health.level === level).length;
   const starting = count("starting") ? ` · ${count("starting")} starting` : "";
   setText(totals, `${plural(clusters.length, "cluster")} · ${count("healthy")} healthy · ${count("degraded")} degraded · ${count("down")} down${starting}`);
 }
+
+// Many clusters: as many columns as make the cards' shape fill the screen, then the zoom that fits.
+const main = document.getElementById("overview-main");
+const fitter = new Fit(main, grid, { max: () => 1, enabled: () => clusters.length > SIZED_ABOVE });
+let sizedFor = "";
+
+function sizeCards() {
+  const n = clusters.length;
+  const sized = n > SIZED_ABOVE;
+  const width = main.clientWidth;
+  const height = Math.max(1, main.clientHeight - grid.offsetTop + main.offsetTop);
+  const cols = sized ? Math.max(1, Math.min(n, Math.ceil(Math.sqrt((n * width) / (height * CARD_ASPECT))))) : 0;
+  toggleClass(grid, "sized", sized);
+  toggleClass(grid, "compact", sized);
+  if (sized) grid.style.setProperty("--cols", String(cols));
+  else grid.style.removeProperty("--cols");
+  const key = `${n}|${cols}|${width}x${height}`;
+  if (key !== sizedFor) {
+    sizedFor = key;
+    fitter.request();
+  } else if (sized) {
+    fitter.request(); // the cards' content may have grown (a pod more): fit again
+  }
+}
+window.addEventListener("resize", () => render());
 
 function setFreshness(state, text) {
   if (freshness.dataset.state !== state) {

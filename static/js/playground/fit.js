@@ -59,11 +59,13 @@ export class Fit {
     });
   }
 
-  /** Whether the canvas at zoom z fits the area: no vertical, no horizontal overflow. */
+  /** Whether the canvas at zoom z fits the area (below whatever precedes it there): no vertical, no horizontal overflow. */
   fitsAt(z, width, height) {
     this.canvas.style.zoom = String(z);
     const box = this.canvas.getBoundingClientRect();
-    return box.height <= height + 0.5 && this.canvas.scrollWidth <= this.canvas.clientWidth + 1 && box.width <= width + 0.5;
+    const area = this.root.getBoundingClientRect();
+    const top = box.top - area.top + this.root.scrollTop;
+    return top + box.height <= height + 0.5 && this.canvas.scrollWidth <= this.canvas.clientWidth + 1 && box.width <= width + 0.5;
   }
 
   fit() {
