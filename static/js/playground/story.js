@@ -150,6 +150,7 @@ export function bannerText(incident, store) {
     return counts ? `${incident.subject.name} lost · ${counts.ready}/${counts.replicas} replicas back in ${seconds} s`
       : `${incident.subject.name} lost · ${outcome.label}`;
   }
+  if (incident.type === "component-stopped" && incident.subject) return `${incident.subject.name} is back · ${outcome.label}`;
   return `${incident.title} · ${outcome.label}`;
 }
 
