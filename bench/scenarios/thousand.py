@@ -1,0 +1,138 @@
+"""A big cluster in one process: N nodes idle, pending pods bound, then 30 pods per node."""
+from __future__ import annotations
+
+import math
+import statistics
+import time
+
+from bench import harness
+
+NAME = "thousand"
+FIGURES = ["nodes-idle-cpu", "nodes-idle-rss", "nodes-idle-late", "bind-rate", "big-not-ready", "big-rss", "kubectl-get-pods"]
+ABOUT = ("N workers added to demo through the control API (4 requests at a time), all Ready, idle window "
+         "(CPU, RSS, NodeNotReady events); kube-scheduler stopped through the components API, Deployments of up to "
+         "1,000 replicas applied until every pod exists Pending, scheduler started, timed until no pod lacks "
+         "spec.nodeName; more Deployments until the cluster holds the big pod count, all Ready; `kubectl get pods -A`")
+PER_DEPLOYMENT = 1000
+DEPLOYMENTS = "/clusters/demo/apis/apps/v1/namespaces/default/deployments"
+UNBOUND = "/clusters/demo/api/v1/pods?fieldSelector=spec.nodeName%3D"
+
+
+def run(pg: harness.Playground, sizes, report) -> None:
+    client = pg.client()
+    harness.wait_nodes_ready(client, "demo", 4, sizes.ready_limit)
+    names = [f"n-{i + 1:04d}" for i in range(sizes.big_nodes)]
+    took = harness.add_nodes(client, "demo", names, sizes.add_limit, threads=4)
+    ready = harness.wait_nodes_ready(client, "demo", 4 + len(names), sizes.ready_limit)
+    report.step(f"{len(names):,} nodes added in {took:.1f} s (4 at a time), all Ready {ready:.1f} s later")
+    report.info.update(add_nodes_s=took, nodes_ready_s=ready)
+    if report.wants("nodes-idle-cpu", "nodes-idle-rss", "nodes-idle-late"):
+        idle(pg, client, sizes, report, len(names) + 4)
+    if not report.wants("bind-rate", "big-not-ready", "big-rss", "kubectl-get-pods"):
+        return
+
+    harness.set_component(client, "demo", "kube-scheduler", False)
+    t0 = time.monotonic()
+    create_deployments(client, "bind", sizes.bind_pods)
+
+    def all_pending():
+        created, _, _ = harness.deployments_ready(client, "demo")
+        return created >= sizes.bind_pods, f"{created:,} of {sizes.bind_pods:,} pods created (scheduler stopped)"
+    harness.wait_until(all_pending, sizes.create_limit, interval=1.0)
+    unbound = len(client.ok("GET", UNBOUND)["items"])
+    report.step(f"{unbound:,} pods Pending without a node after {time.monotonic() - t0:.1f} s")
+
+    harness.set_component(client, "demo", "kube-scheduler", True)
+    t0 = time.monotonic()
+
+    def all_bound():
+        left = client.ok("GET", UNBOUND + "&limit=1")["items"]
+        return not left, "binding"
+    try:
+        took = harness.wait_until(all_bound, sizes.bind_limit, interval=0.1)
+        report.add("bind-rate", unbound / took, f"{unbound:,} pods bound in {took:.1f} s after kube-scheduler was started",
+                   pods=unbound, seconds=took)
+        report.step(f"{unbound:,} bound in {took:.1f} s: {unbound / took:,.0f} pods/s")
+    except harness.NotReached:
+        elapsed = time.monotonic() - t0
+        left = len(client.ok("GET", UNBOUND)["items"])
+        bound = unbound - left
+        report.miss("bind-rate", f"{bound:,} of {unbound:,} bound after {elapsed:.0f} s ({bound / elapsed:,.1f} pods/s)",
+                    partial_rate=bound / elapsed)
+        report.step(f"binding not reached: {bound:,} of {unbound:,} after {elapsed:.0f} s")
+        # The rest needs the pods on nodes: skip it rather than wait for it.
+        report.close("not reached", f"binding did not finish: {bound:,} of {unbound:,} bound after {elapsed:.0f} s")
+        return
+
+    if not report.wants("big-not-ready", "big-rss", "kubectl-get-pods"):
+        return
+    big(pg, client, sizes, report, len(names) + 4)
+
+
+def idle(pg, client, sizes, report, nodes: int) -> None:
+    time.sleep(sizes.settle)
+    before = not_ready_events(client)
+    usage = pg.cpu_window(sizes.idle_window)
+    late = not_ready_events(client) - before
+    ready, registered = harness.ready_nodes(client, "demo")
+    rss = pg.memory_mb()
+    total_rss = sum(rss.values())
+    report.add("nodes-idle-cpu", usage["total"], f"{nodes:,} nodes, over {sizes.idle_window:g} s", per_process=usage)
+    report.add("nodes-idle-rss", total_rss, "sum over the processes" if len(rss) > 1 else "", per_process=rss)
+    report.add("nodes-idle-late", late + (nodes - ready),
+               f"{late} NodeNotReady events in the window, {nodes - ready} of {nodes:,} nodes not Ready at its end",
+               events=late, not_ready=nodes - ready)
+    report.step(f"idle: {usage['total']:.1f}% of a core, {total_rss:,.0f} MB, {late} NodeNotReady events, "
+                f"{ready:,} of {nodes:,} Ready")
+
+
+def not_ready_events(client) -> int:
+    items = client.ok("GET", "/clusters/demo/api/v1/events?fieldSelector=reason%3DNodeNotReady")["items"]
+    return sum(e.get("count") or 1 for e in items)
+
+
+def create_deployments(client, prefix: str, pods: int) -> None:
+    for d in range(math.ceil(pods / PER_DEPLOYMENT)):
+        replicas = min(PER_DEPLOYMENT, pods - d * PER_DEPLOYMENT)
+        client.ok("POST", DEPLOYMENTS, harness.deployment(f"{prefix}-{d:02d}", replicas))
+
+
+def big(pg, client, sizes, report, nodes: int) -> None:
+    t0 = time.monotonic()
+    create_deployments(client, "big", sizes.big_pods - sizes.bind_pods)
+
+    def all_running():
+        created, ready, desired = harness.deployments_ready(client, "demo")
+        return ready >= sizes.big_pods, f"{ready:,} of {sizes.big_pods:,} pods Ready ({created:,} created)"
+    reached = ""
+    try:
+        took = harness.wait_until(all_running, sizes.create_limit + sizes.running_limit, interval=1.0)
+        report.step(f"{sizes.big_pods:,} pods Ready {took:.1f} s after the last Deployments were created")
+    except harness.NotReached as missed:
+        reached = str(missed)
+        report.step(f"big cluster not reached: {missed}")
+    ready, _ = harness.ready_nodes(client, "demo")
+    rss = pg.memory_mb()
+    peak = pg.memory_mb("VmHWM")
+    if reached:
+        report.miss("big-not-ready", reached, nodes - ready)
+        report.miss("big-rss", reached, sum(rss.values()))
+    else:
+        report.add("big-not-ready", nodes - ready, f"{ready:,} of {nodes:,} nodes Ready with every pod Running")
+        report.add("big-rss", sum(rss.values()), f"peak {sum(peak.values()):,.0f} MB", per_process=rss, peak=peak)
+    if report.wants("kubectl-get-pods"):
+        kubeconfig = pg.kubeconfig("demo")
+        times, lines = [], 0
+        for _ in range(sizes.kubectl_runs):
+            seconds, done = harness.kubectl(kubeconfig, "get", "pods", "-A", timeout=300)
+            if done.returncode != 0:
+                raise RuntimeError(f"kubectl get pods -A: {done.stderr.strip()[:300]}")
+            times.append(seconds)
+            lines = len(done.stdout.splitlines()) - 1
+        median = statistics.median(times)
+        note = f"{lines:,} pods listed; runs {', '.join(f'{t:.2f}' for t in times)} s"
+        if reached:
+            report.miss("kubectl-get-pods", f"{note}; the cluster was not complete: {reached}", median)
+        else:
+            report.add("kubectl-get-pods", median, note, pods=lines, runs_s=times)
+        report.step(f"kubectl get pods -A: median {median:.2f} s ({lines:,} pods)")
