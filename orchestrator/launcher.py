@@ -10,19 +10,21 @@ from orchestrator.store.compactor import Compactor
 from orchestrator.traffic.generator import TrafficGenerator
 
 
-def control_plane_runners(clusters: list[str] | None = None) -> list[Runner]:
-    """kube-scheduler and kube-controller-manager each in their own loop, plus etcd's compactor."""
+def control_plane_runners(clusters: list[str] | None = None, *, elect: bool = True) -> list[Runner]:
+    """kube-scheduler and kube-controller-manager each in their own loop, plus etcd's compactor.
+
+    `elect` False: this process is the only one running them (no leader Leases written)."""
     return [
-        Runner([Scheduler()], clusters=clusters),
-        Runner([ControllerManager()], clusters=clusters),
-        Runner([Compactor()], clusters=clusters),
+        Runner([Scheduler()], clusters=clusters, elect=elect),
+        Runner([ControllerManager()], clusters=clusters, elect=elect),
+        Runner([Compactor()], clusters=clusters, elect=elect),
     ]
 
 
-def node_runners(clusters: list[str] | None = None) -> list[Runner]:
+def node_runners(clusters: list[str] | None = None, *, elect: bool = True) -> list[Runner]:
     """The node agents, and the simulated clients whose requests their kube-proxy tables route."""
     agents = NodeAgents()
-    return [Runner([agents, TrafficGenerator(agents.proxy)], clusters=clusters)]
+    return [Runner([agents, TrafficGenerator(agents.proxy)], clusters=clusters, elect=elect)]
 
 
 def start(runners: list[Runner]) -> list[Runner]:

@@ -52,6 +52,11 @@ class Controller:
         model = KINDS[self.watches[0]].model
         return [f"{ns}/{name}" for ns, name in model.objects.filter(cluster=ctx.cluster).values_list("namespace", "name")]
 
+    def due_later(self, ctx: Context, key: str) -> float | None:
+        """Seconds to put off a due key without a sync, when memory shows there is nothing to do yet
+        (None: sync it now). Checked before the sync's batch is opened, so it must not write."""
+        return None
+
     def sync(self, ctx: Context, key: str) -> float | None:
         """Reconcile one key; return simulated seconds after which to look again, or None."""
         raise NotImplementedError

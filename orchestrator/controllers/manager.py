@@ -50,6 +50,8 @@ class ControllerManager(Component):
         super().__init__()
         self.controllers = controllers or default_controllers()
         self.kinds = sorted({kind for c in self.controllers for kind in c.watches})
+        # Node Lease renewals are read on the node lifecycle controller's own period, not on each commit.
+        self.follows = tuple(kind for kind in self.kinds if kind != "Lease")
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
@@ -70,7 +72,8 @@ class ControllerManager(Component):
                     queues[controller.name].add(key)
         for controller in self.controllers:
             before = cluster.revision
-            self._sync_due(cluster, controller, state, queues[controller.name], profile)
+            probe.memory = state["memory"][controller.name]
+            self._sync_due(cluster, controller, state, queues[controller.name], profile, probe)
             if cluster.stepping and cluster.revision != before:
                 break  # one controller's sync is one step; the others' due keys wait for the next
         due = [q.next_due() for q in queues.values() if q.next_due() is not None]
@@ -88,9 +91,16 @@ class ControllerManager(Component):
                     for key in controller.keys_for(probe, entry):
                         state["queues"][controller.name].add(key)
 
-    def _sync_due(self, cluster: Cluster, controller: Controller, state: dict, queue: WorkQueue, profile) -> None:
+    def _sync_due(self, cluster: Cluster, controller: Controller, state: dict, queue: WorkQueue, profile, probe: Context) -> None:
         now = clock.sim_seconds(cluster)
-        keys = queue.pop_ready(now, controller.max_per_tick)
+        probe.now = now
+        keys = []
+        for key in queue.pop_ready(now, controller.max_per_tick):
+            later = controller.due_later(probe, key)
+            if later is None:
+                keys.append(key)
+            else:
+                queue.add_after(key, now, later)
         if not keys:
             return
         # Keys go in several short batches rather than one long one: each holds the store's

@@ -3,10 +3,16 @@
 It knows a node is alive only by its Lease in kube-node-lease: when the renewals stop
 for longer than the node monitor grace period, the node's conditions turn Unknown, it is
 tainted unreachable (NoExecute), and the pods on it are deleted once their toleration of
-that taint runs out. The grace period counts from when this controller last *saw* a
-renewal, so a controller that just started gives every node a full grace period.
+that taint runs out. The grace period counts from the last renewal this controller saw in
+the log (a controller that just started gives every node a full grace period).
+
+Renewals do not wake it: it reads them from the log when it looks, and it looks at a
+healthy node only when that node's grace period would run out (`due_later`), so a
+thousand heartbeating nodes cost it a read of the log, not a sync each.
 """
 from __future__ import annotations
+
+import time
 
 from orchestrator.models import Lease, Node, Pod, Revision
 from orchestrator.scheduler.plugins.taint_toleration import tolerates
@@ -19,6 +25,7 @@ from .base import Context, Controller
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 JUMP = "~jump"  # memory key (not a node name: those cannot hold "~") of a clock jump being waited out
+LOOKED = "~looked"  # memory key of when (wall, simulated) the controller last looked at a node
 CONDITION_TAINT = {"False": NOT_READY, "Unknown": UNREACHABLE}
 
 
@@ -29,11 +36,22 @@ class NodeLifecycleController(Controller):
 
     def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
         if entry.kind == "Lease":
-            return [f"/{entry.name}"] if entry.namespace == "kube-node-lease" else []
+            if entry.namespace == "kube-node-lease" and entry.event_type != Revision.DELETED:
+                ctx.memory.setdefault(entry.name, {})["probe"] = entry.sim_time  # a renewal, seen
+            return []
+        ctx.memory.setdefault(entry.name, {}).pop("healthy", None)  # the node changed: look at it
         return [f"/{entry.name}"]
 
     def all_keys(self, ctx: Context) -> list[str]:
         return [f"/{name}" for name in Node.objects.filter(cluster=ctx.cluster).values_list("name", flat=True)]
+
+    def due_later(self, ctx: Context, key: str) -> float | None:
+        """Seconds until a healthy node needs a look (None: look now)."""
+        seen = ctx.memory.get(key.lstrip("/")) or {}
+        if not seen.get("healthy") or JUMP in ctx.memory:
+            return None
+        left = seen["probe"] + ctx.profile.node_monitor_grace - ctx.now
+        return left if left > 0 else None
 
     def sync(self, ctx: Context, key: str) -> float | None:
         name = key.lstrip("/")
@@ -42,27 +60,40 @@ class NodeLifecycleController(Controller):
             ctx.memory.pop(name, None)
             return None
         seen = ctx.memory.setdefault(name, {})
-        lease = Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).values_list("spec", flat=True).first()
-        renew = lease.get("renewTime") if lease else None
+        seen.setdefault("probe", ctx.now)  # first sight: a full grace period from now
         grace = ctx.profile.node_monitor_grace
-        last_look, seen["looked"] = seen.get("looked"), ctx.now
-        if "probe" not in seen or seen.get("renew") != renew:
-            seen.update(renew=renew, probe=ctx.now)
-        if last_look is not None and ctx.now - last_look > 2 * ctx.profile.lease_renew_interval:
-            # Time moved on in one jump (the clock was advanced): no kubelet has had its turn
-            # since. Judge no node until one of them has renewed its Lease after the jump.
-            ctx.memory[JUMP] = (ctx.now, watch.current_revision(ctx.cluster))
+        self._notice_jump(ctx)
+        waiting = self._waiting_after_jump(ctx)
         silent_for = ctx.now - seen["probe"]
-        # Most passes find a healthy node: they read its row and its Lease and write nothing.
-        if silent_for > grace and row.ready != "Unknown" and not self._waiting_after_jump(ctx):
+        if silent_for > grace and row.ready != "Unknown" and not waiting:
             self._mark_unknown(ctx, to_dict(KINDS["Node"], row))
             row = ctx.batch.row("Node", "", name)
+        before = row.spec.get("taints")
         row = self._reconcile_taints(ctx, row)
-        waits = [ctx.profile.node_monitor_period]
         evict_in = self._evict(ctx, row)
+        # A Ready node with none of our taints needs no look until its grace period could end.
+        seen["healthy"] = row.ready == "True" and row.spec.get("taints") == before and evict_in is None and not any(
+            t.get("key") in (NOT_READY, UNREACHABLE) for t in row.spec.get("taints") or [])
+        waits = [ctx.profile.node_monitor_period]
+        if seen["healthy"]:
+            waits = [max(seen["probe"] + grace - ctx.now, 0.0) + ctx.profile.node_monitor_period]
         if evict_in is not None:
             waits.append(evict_in)
         return min(waits)
+
+    @staticmethod
+    def _notice_jump(ctx: Context) -> None:
+        """Remember a jump of the clock (simulated time far ahead of the wall clock since the last look)."""
+        wall = time.time()
+        last = ctx.memory.get(LOOKED)
+        ctx.memory[LOOKED] = (wall, ctx.now)
+        if last is None:
+            return
+        speed = 0.0 if ctx.cluster.clock_paused else ctx.cluster.clock_speed
+        if (ctx.now - last[1]) - (wall - last[0]) * speed > 2 * ctx.profile.lease_renew_interval:
+            # Time moved on in one jump (the clock was advanced): no kubelet has had its turn
+            # since. Judge no node until one of them has renewed its Lease after the jump.
+            ctx.memory[JUMP] = (ctx.now, watch.current_revision(ctx.cluster))
 
     @staticmethod
     def _waiting_after_jump(ctx: Context) -> bool:

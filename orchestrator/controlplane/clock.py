@@ -8,7 +8,10 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
+from django.db import transaction
+
 from orchestrator.models import Cluster
+from orchestrator.store import notify
 
 
 def sim_seconds(cluster: Cluster, *, wall: float | None = None) -> float:
@@ -65,4 +68,5 @@ def clock_set(*, cluster: Cluster, speed: float | None = None, paused: bool | No
         clock_speed=cluster.clock_speed,
         clock_paused=cluster.clock_paused,
     )
+    transaction.on_commit(lambda: notify.cluster_changed(cluster.pk))
     return cluster

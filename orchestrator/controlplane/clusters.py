@@ -6,6 +6,7 @@ from django.db import transaction
 
 from orchestrator.models import Cluster, Machine
 from orchestrator.models.cluster import COMPONENTS
+from orchestrator.store import notify
 from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, Forbidden, NotFound
 from orchestrator.store.services import Batch, playground_event
 from orchestrator.store.validation import dns1123_label_errors
@@ -98,6 +99,7 @@ def component_set(*, cluster: Cluster, component: str, running: bool) -> Cluster
         row.components = {**row.components, component: bool(running)}
         row.save(update_fields=["components"])
     cluster.components = row.components
+    notify.cluster_changed(cluster.pk)
     if running and not was_running:
         _component_event(cluster, component, running)
     return cluster
@@ -117,6 +119,7 @@ def profile_set(*, cluster: Cluster, profile: str) -> Cluster:
         raise BadRequest(f'unknown timing profile "{profile}": expected one of {", ".join(sorted(PROFILES))}')
     Cluster.objects.filter(pk=cluster.pk).update(profile=profile)
     cluster.profile = profile
+    notify.cluster_changed(cluster.pk)
     return cluster
 
 

@@ -1,10 +1,19 @@
-"""A controller work queue: deduplicated keys, delayed adds and per-key back-off."""
+"""A controller work queue: deduplicated keys, delayed adds and per-key back-off.
+
+Keys wait on a heap ordered by when they are due, so taking the due keys and asking for the
+next due time cost the keys taken, not a look at every key queued (a thousand nodes each
+checked on their own deadline). A key moved earlier leaves its old heap entry behind; such
+stale entries are skipped when they come up.
+"""
 from __future__ import annotations
+
+import heapq
 
 
 class WorkQueue:
     def __init__(self, *, base_delay: float = 0.5, max_delay: float = 60.0):
         self._due: dict[str, float] = {}
+        self._heap: list[tuple[float, str]] = []
         self._failures: dict[str, int] = {}
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -17,6 +26,10 @@ class WorkQueue:
         current = self._due.get(key)
         if current is None or at < current:
             self._due[key] = at
+            heapq.heappush(self._heap, (at, key))
+            if len(self._heap) > 4 * len(self._due) + 64:
+                self._heap = [(at, key) for key, at in self._due.items()]
+                heapq.heapify(self._heap)
 
     def add_after(self, key: str, now: float, delay: float) -> None:
         self.add(key, now + max(delay, 0.0))
@@ -30,12 +43,22 @@ class WorkQueue:
     def forget(self, key: str) -> None:
         self._failures.pop(key, None)
 
+    def _drop_stale(self) -> None:
+        while self._heap and self._due.get(self._heap[0][1]) != self._heap[0][0]:
+            heapq.heappop(self._heap)
+
     def pop_ready(self, now: float, limit: int) -> list[str]:
         """Take up to `limit` keys that are due, earliest first."""
-        ready = sorted((at, key) for key, at in self._due.items() if at <= now)[:limit]
-        for _, key in ready:
+        keys = []
+        while len(keys) < limit:
+            self._drop_stale()
+            if not self._heap or self._heap[0][0] > now:
+                break
+            _, key = heapq.heappop(self._heap)
             del self._due[key]
-        return [key for _, key in ready]
+            keys.append(key)
+        return keys
 
     def next_due(self) -> float | None:
-        return min(self._due.values(), default=None)
+        self._drop_stale()
+        return self._heap[0][0] if self._heap else None

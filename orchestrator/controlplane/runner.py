@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from django.db import close_old_connections
+from django.db import connection
 
 from orchestrator.models import Cluster
 from orchestrator.store import notify, watch
@@ -25,7 +25,9 @@ from . import clock, leader, stepping
 
 log = logging.getLogger(__name__)
 
-MAX_WAIT = 0.25  # wall seconds between passes when nothing wakes the runner earlier
+MAX_WAIT = 0.25  # wall seconds: the shortest wait a component's timed work is rounded to at a fast clock
+POLL = 0.5  # wall seconds between looks at the clusters' rows (switches, clock, machines changed elsewhere)
+IDLE_RECHECK = 10.0  # wall seconds after which a component with no timed work is ticked anyway
 
 
 class Component:
@@ -41,6 +43,9 @@ class Component:
     # machines) or does not `need_api` at all (the simulated clients).
     needs_api = True
     waits_out_outages = False
+    # The kinds whose commits wake it (None: every commit). Timed work it returns from `tick`
+    # wakes it too, and so does any change to its cluster's row or machines.
+    follows: tuple[str, ...] | None = None
 
     def __init__(self) -> None:
         self.memory: dict[int, dict] = {}
@@ -67,14 +72,23 @@ def runnable(cluster: Cluster, component: Component) -> bool:
 
 
 class Runner:
-    """Drive components over every cluster, in a thread or step by step (tests)."""
+    """Drive components over every cluster, in a thread or step by step (tests).
 
-    def __init__(self, components: list[Component], *, identity: str | None = None, clusters: list[str] | None = None):
+    `step()` ticks every component on every cluster (what tests drive). The thread does less:
+    it ticks a component on a cluster only when a commit there wrote a kind it follows, when the
+    timed work it asked for is due, or when the cluster's row changed; otherwise it sleeps. An
+    idle cluster costs its timed work, not a pass per commit of every other cluster.
+    """
+
+    def __init__(self, components: list[Component], *, identity: str | None = None, clusters: list[str] | None = None, elect: bool = True):
         self.components = components
         self.identity = identity or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         self.cluster_names = clusters
+        self.elect = elect  # False: the only process running these components needs no leader Lease
         self._backoff: dict[tuple[str, int], tuple[float, float]] = {}
         self._leases: dict[tuple[str, int], dict] = {}
+        self._due: dict[tuple[str, int], float] = {}  # wall time each component is next due per cluster
+        self._rows: dict[int, tuple] = {}  # what each cluster's row looked like at the last pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sim_wait: float | None = None
@@ -85,28 +99,54 @@ class Runner:
             qs = qs.filter(name__in=self.cluster_names)
         return list(qs)
 
-    def step(self) -> float:
-        """Run one pass over every cluster; return how long (wall seconds) to wait before the next."""
-        wait = MAX_WAIT
+    def kinds(self) -> set[str] | None:
+        """The kinds whose commits wake this runner (None: every kind)."""
+        if any(c.follows is None for c in self.components):
+            return None
+        return {kind for c in self.components for kind in c.follows}
+
+    def step(self, dirty: dict[int, set[str]] | None = None) -> float:
+        """Run one pass; return how long (wall seconds) to wait before the next.
+
+        Without `dirty` every component ticks on every cluster. With it (the thread's passes),
+        only those woken by a commit of a kind they follow, by their timed work or by a change
+        of the cluster's row."""
+        wait = MAX_WAIT if dirty is None else POLL
         self.sim_wait = None  # simulated seconds until the earliest timed work (for tests)
         live = set()
+        now = time.monotonic()
         for cluster in self.clusters():
             live.add(cluster.pk)
+            row = _row_state(cluster)
+            # A changed row, or a revision this process was not told of (a write by another
+            # process with no channel layer between them), makes every component look again.
+            changed = self._rows.get(cluster.pk) != row or notify.latest(cluster.pk) < cluster.revision
+            self._rows[cluster.pk] = row
+            kinds = None if dirty is None or changed or cluster.stepping else dirty.get(cluster.pk, set())
             stepped, next_work = False, None
             for component in self.components:
-                delay, wrote = self._tick(component, cluster)
-                stepped = stepped or wrote
+                key = (component.name, cluster.pk)
+                if kinds is not None and not _woken(component, kinds) and now < self._due.get(key, 0.0):
+                    delay = None
+                else:
+                    delay, wrote = self._tick(component, cluster)
+                    stepped = stepped or wrote
+                    self._due[key] = now + (IDLE_RECHECK if delay is None else clock.wall_delay(cluster, delay))
                 if delay is not None:
-                    wait = min(wait, clock.wall_delay(cluster, delay))
                     self.sim_wait = delay if self.sim_wait is None else min(self.sim_wait, delay)
                     if not component.housekeeping:
                         next_work = delay if next_work is None else min(next_work, delay)
+                wait = min(wait, self._due.get(key, now) - now)
             if cluster.stepping and not stepped and stepping.advance_to_work(cluster, next_work):
                 wait = 0.0
         for component in self.components:
             for cluster_id in list(component.memory):
                 if cluster_id not in live:
                     component.reset(cluster_id)
+        for key in [k for k in self._due if k[1] not in live]:
+            del self._due[key]
+        for cluster_id in [c for c in self._rows if c not in live]:
+            del self._rows[cluster_id]
         return max(wait, 0.0)
 
     def _tick(self, component: Component, cluster: Cluster) -> tuple[float | None, bool]:
@@ -121,7 +161,7 @@ class Runner:
         failures, until = self._backoff.get(key, (0, 0.0))
         if now < until:
             return None, False
-        if component.leader_elect and not leader.acquire_or_renew(
+        if self.elect and component.leader_elect and not leader.acquire_or_renew(
             cluster=cluster, component=component.name, identity=self.identity, memo=self._leases.setdefault(key, {})
         ):
             component.reset(cluster.pk)
@@ -150,17 +190,20 @@ class Runner:
 
     # -- threads ----------------------------------------------------------------------
     def run(self) -> None:
-        while not self._stop.is_set():
-            generation = notify.generation()
-            try:
-                wait = self.step()
-            except Exception:
-                log.exception("runner pass failed")
-                wait = 1.0
-            finally:
-                close_old_connections()
-            if wait > 0:
-                notify.wait_any(generation, timeout=wait)
+        subscription = notify.Subscription(self.kinds())
+        try:
+            while not self._stop.is_set():
+                try:
+                    wait = self.step(subscription.take())
+                except Exception:
+                    log.exception("runner pass failed")
+                    wait = 1.0
+                    connection.close()  # a broken connection is opened afresh on the next pass
+                if wait > 0:
+                    subscription.wait(wait)
+        finally:
+            subscription.close()
+            connection.close()
 
     def start(self, name: str = "") -> "Runner":
         self._thread = threading.Thread(target=self.run, name=name or "+".join(c.name for c in self.components), daemon=True)
@@ -172,3 +215,17 @@ class Runner:
         notify.wake_all()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def _row_state(cluster: Cluster) -> tuple:
+    """What, in a cluster's row, should make every component look again when it changes."""
+    return (
+        cluster.components, cluster.clock_paused, cluster.clock_speed, cluster.clock_sim_anchor, cluster.clock_wall_anchor,
+        cluster.stepping, cluster.step_allowance, cluster.profile, cluster.traffic,
+    )
+
+
+def _woken(component: Component, kinds: set[str]) -> bool:
+    if notify.EVERYTHING in kinds:
+        return True
+    return bool(kinds) and (component.follows is None or not kinds.isdisjoint(component.follows))

@@ -1,7 +1,7 @@
 """The kubelet: registers its node, renews the node Lease, and runs the pods bound to it.
 
-One `Kubelet` pass serves every powered machine of a cluster inside one batch, so a
-thousand heartbeats are one transaction. A machine's containers live in its Sandbox
+One `Kubelet` pass serves every powered machine of a cluster: their heartbeats in one batch
+(a thousand Lease renewals are one transaction and one UPDATE), their pods in a few more. A machine's containers live in its Sandbox
 rows (the container runtime's memory); each holds, per container, the stage it is in
 and when it next changes, so a pass only touches pods with something due.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timezone
+
+from django.db.models import Min
 
 from orchestrator.controlplane.profiles import Profile
 from orchestrator.models import Lease, Machine, Node, Pod, Sandbox
@@ -41,31 +43,51 @@ class Kubelet:
         self.cluster = batch.cluster
         self.now = now
         self.profile = profile
-        self.memory = memory  # boot ids seen, last resync
-        self.waits: list[float] = []
+        self.memory = memory  # boot ids seen, nodes and Leases as last written
+        self.waits: list[float] = []  # simulated seconds until each pod's next change
+        self.lease_wait = profile.lease_renew_interval
 
     # -- node -----------------------------------------------------------------------
-    def run(self, machines: list[Machine], *, resync: bool) -> float | None:
-        """One pass of the kubelets of `machines`; `resync` also reconciles each machine's
-        sandboxes with the pods bound to it (periodically, as the kubelet's housekeeping)."""
-        names = [m.name for m in machines]
-        nodes = {n.name: n for n in Node.objects.filter(cluster=self.cluster, name__in=names)}
-        leases = {lease.name: lease for lease in Lease.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names)}
+    def heartbeat(self, machines: list[Machine]) -> list[Machine]:
+        """Register the nodes of `machines` that need it and renew their Leases when due.
+
+        What the kubelets last wrote stays in memory (`nodes`, `leases`): a running node is
+        read again only after someone else wrote it (see `forget_nodes`), and the renewals
+        that are due are written together. Return the machines that booted since the last pass.
+        """
         booted = self.memory.setdefault("booted", {})
+        known = self.memory.setdefault("nodes", {})  # node name -> uid, while the kubelet knows it Ready
+        fresh = [m for m in machines if booted.get(m.name) != m.booted_at]
+        unknown = [m.name for m in machines if m.name not in known or m in fresh]
+        nodes = {n.name: n for n in Node.objects.filter(cluster=self.cluster, name__in=unknown)} if unknown else {}
         for machine in machines:
-            node = nodes.get(machine.name)
-            fresh_boot = booted.get(machine.name) != machine.booted_at
-            node = self._register(machine, node, fresh_boot)
+            if machine.name in unknown:
+                node = self._register(machine, nodes.get(machine.name), machine in fresh)
+                known[machine.name] = node["metadata"]["uid"]
             booted[machine.name] = machine.booted_at
-            self._heartbeat(machine, node, leases.get(machine.name))
-            if fresh_boot:
-                self._resync_machine(machine)
+        self._renew_leases(machines)
+        return fresh
+
+    def forget_nodes(self, names) -> None:
+        """Someone wrote these Nodes: read them again on the next pass (and post Ready if needed)."""
+        known = self.memory.setdefault("nodes", {})
+        for name in names:
+            known.pop(name, None)
+
+    def pods(self, machines: list[Machine], *, fresh: list[Machine], resync: bool) -> float | None:
+        """One pass over the pods of `machines`; `resync` also reconciles each machine's
+        sandboxes with the pods bound to it (periodically, as the kubelet's housekeeping), as
+        a fresh boot does. Return simulated seconds until a pod has something due."""
+        for machine in fresh:
+            self._resync_machine(machine)
         self._pods(machines)
         if resync:
             for machine in machines:
                 self._resync_machine(machine)
-        self.waits.append(self.profile.lease_renew_interval)
-        return max(min(self.waits), 0.0)
+        later = Sandbox.objects.filter(cluster=self.cluster, machine__in=machines, next_at__gt=self.now).aggregate(at=Min("next_at"))["at"]
+        if later is not None:
+            self.waits.append(later - self.now)  # the sandboxes not due in this pass
+        return max(min(self.waits), 0.0) if self.waits else None
 
     def _register(self, machine: Machine, node: Node | None, fresh_boot: bool) -> dict:
         if node is None:
@@ -83,24 +105,47 @@ class Kubelet:
                 self.batch.event(obj, "NodeReady", f"Node {machine.name} status is now: NodeReady", component="kubelet", host=machine.name)
         return obj
 
-    def _heartbeat(self, machine: Machine, node: dict, lease: Lease | None) -> None:
+    def _renew_leases(self, machines: list[Machine]) -> float:
+        """Renew the node Leases that are due, all in one write; return seconds until the next is due."""
+        leases = self.memory.setdefault("leases", {})  # node name -> (Lease as last written, renewed at)
+        interval = self.profile.lease_renew_interval
+        due = [m for m in machines if m.name not in leases or self.now - leases[m.name][1] >= interval]
         stamp = format_micro_time(self.batch.now)
-        if lease is None:
-            self.batch.create("Lease", {
-                "metadata": {
-                    "name": machine.name, "namespace": "kube-node-lease",
-                    "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": machine.name, "uid": node["metadata"]["uid"]}],
-                },
-                "spec": {"holderIdentity": machine.name, "leaseDurationSeconds": int(self.profile.lease_duration), "renewTime": stamp},
-            })
+        if due:
+            for obj in self.batch.renew_node_leases([leases[m.name][0] for m in due if m.name in leases], stamp):
+                leases[obj["metadata"]["name"]] = (obj, self.now)
+            self._write_leases([m for m in due if m.name not in leases or leases[m.name][1] != self.now])
+        waits = [leases[m.name][1] + interval - self.now for m in machines if m.name in leases]
+        self.lease_wait = max(min(waits, default=interval), 0.0)
+        return self.lease_wait
+
+    def _write_leases(self, machines: list[Machine]) -> None:
+        """Create or renew the Leases not renewed from memory (first pass, or changed by someone else)."""
+        if not machines:
             return
-        renewed = parse_time(lease.spec.get("renewTime"))
-        if renewed is not None and self.now - renewed.timestamp() < self.profile.lease_renew_interval:
-            self.waits.append(renewed.timestamp() + self.profile.lease_renew_interval - self.now)
-            return
-        obj = to_dict(KINDS["Lease"], lease)
-        obj["spec"].update(holderIdentity=machine.name, renewTime=stamp, leaseDurationSeconds=int(self.profile.lease_duration))
-        self.batch.update("Lease", obj)
+        leases = self.memory["leases"]
+        names = [m.name for m in machines]
+        rows = {lease.name: lease for lease in Lease.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names)}
+        stamp = format_micro_time(self.batch.now)
+        for machine in machines:
+            lease = rows.get(machine.name)
+            if lease is None:
+                obj = self.batch.create("Lease", {
+                    "metadata": {
+                        "name": machine.name, "namespace": "kube-node-lease",
+                        "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": machine.name, "uid": self.memory["nodes"][machine.name]}],
+                    },
+                    "spec": {"holderIdentity": machine.name, "leaseDurationSeconds": int(self.profile.lease_duration), "renewTime": stamp},
+                })
+                leases[machine.name] = (obj, self.now)
+                continue
+            obj = to_dict(KINDS["Lease"], lease)
+            renewed = parse_time(lease.spec.get("renewTime"))
+            if renewed is not None and self.now - renewed.timestamp() < self.profile.lease_renew_interval:
+                leases[machine.name] = (obj, renewed.timestamp())  # renewed lately (before a restart of this process)
+                continue
+            obj["spec"].update(holderIdentity=machine.name, renewTime=stamp, leaseDurationSeconds=int(self.profile.lease_duration))
+            leases[machine.name] = (self.batch.update("Lease", obj), self.now)
 
     # -- pods -------------------------------------------------------------------------
     def _pods(self, machines: list[Machine]) -> None:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from orchestrator.controlplane import clock
 from orchestrator.models import Cluster, Machine, Sandbox
+from orchestrator.store import notify
 from orchestrator.store.errors import AlreadyExists, FieldErrors, NotFound
 from orchestrator.store.services import playground_event
 from orchestrator.store.validation import dns1123_subdomain_errors
@@ -39,10 +40,12 @@ def machine_add(*, cluster: Cluster, name: str, role: str = "worker", runtime: s
     validate_machine(cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods)
     top = Machine.objects.filter(cluster=cluster).order_by("-index").values_list("index", flat=True).first()
     index = 0 if top is None else top + 1
-    return Machine.objects.create(
+    machine = Machine.objects.create(
         cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods,
         index=index, powered=powered, booted_at=clock.sim_seconds(cluster),
     )
+    transaction.on_commit(lambda: notify.cluster_changed(cluster.pk))
+    return machine
 
 
 def machine_get(*, cluster: Cluster, name: str) -> Machine:
@@ -64,6 +67,7 @@ def machine_power(*, machine: Machine, on: bool) -> Machine:
     else:
         Sandbox.objects.filter(machine=machine).delete()
     machine.save(update_fields=["powered", "booted_at"])
+    transaction.on_commit(lambda: notify.cluster_changed(machine.cluster_id))
     if on:
         playground_event(machine.cluster, node=machine.name, reason="MachinePoweredOn", message=f"Machine {machine.name} was switched on: its kubelet starts and registers again")
     else:

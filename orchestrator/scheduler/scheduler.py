@@ -53,6 +53,7 @@ class Scheduler(Component):
     name = "kube-scheduler"
     switch = "kube-scheduler"
     leader_elect = True
+    follows = ("Pod", "Node")
 
     def __init__(self) -> None:
         super().__init__()

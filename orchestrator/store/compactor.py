@@ -21,6 +21,7 @@ class Compactor(Component):
     name = "etcd-compactor"
     switch = "etcd"
     housekeeping = True
+    follows = ()  # its own timer
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)

@@ -4,6 +4,12 @@ The revision log is the truth; this only says "look again". Waiters in this proc
 are woken directly; other processes hear it through the channel layer when one is
 shared (Redis), and every waiter also times out and rereads the log, so a lost
 notification costs a short delay, never a lost change.
+
+A commit names the kinds it wrote, and a `Subscription` (one per component runner) is woken
+only by commits of the kinds it follows, and told which clusters: a node Lease renewal does not
+wake the scheduler, and a write in one learner's cluster does not make the runners look at the
+other twenty-nine. `cluster_changed` is for what is not in the log (a component switch, the
+clock, a machine's power): it wakes every subscriber for that cluster.
 """
 from __future__ import annotations
 
@@ -19,6 +25,48 @@ _generation = 0  # moves on every committed revision of any cluster
 _async_waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 GROUP = "store.revisions"
 _listener: threading.Thread | None = None
+_subscriptions: "set[Subscription]" = set()
+EVERYTHING = "*"  # in a subscription's dirty kinds: look at the cluster whatever it follows
+
+
+class Subscription:
+    """What one runner hears: the clusters that had commits of the kinds it follows."""
+
+    def __init__(self, kinds=None):
+        self.kinds = frozenset(kinds) if kinds is not None else None  # None: every kind
+        self._cond = threading.Condition()
+        self._dirty: dict[int, set[str]] = {}
+        self._woken = False
+        with _condition:
+            _subscriptions.add(self)
+
+    def offer(self, cluster_id: int, kinds) -> None:
+        if kinds is not None and self.kinds is not None and not (self.kinds & kinds):
+            return
+        with self._cond:
+            self._dirty.setdefault(cluster_id, set()).update(kinds if kinds is not None else (EVERYTHING,))
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._woken = True
+            self._cond.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        """Block until a cluster is dirty, `wake` is called or `timeout` runs out."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._dirty or self._woken, timeout=timeout)
+            self._woken = False
+
+    def take(self) -> dict[int, set[str]]:
+        """Return the dirty clusters (with the kinds written in each) and forget them."""
+        with self._cond:
+            dirty, self._dirty = self._dirty, {}
+            return dirty
+
+    def close(self) -> None:
+        with _condition:
+            _subscriptions.discard(self)
 
 
 def latest(cluster_id: int) -> int:
@@ -26,9 +74,12 @@ def latest(cluster_id: int) -> int:
         return _latest.get(cluster_id, 0)
 
 
-def revision_committed(cluster_id: int, revision: int, *, relay: bool = True) -> None:
-    """Record that `revision` of the cluster is committed and wake everyone waiting on it."""
+def revision_committed(cluster_id: int, revision: int, *, kinds=None, relay: bool = True) -> None:
+    """Record that `revision` of the cluster is committed and wake everyone waiting on it.
+
+    `kinds` names the kinds the commit wrote (None: unknown, wake every subscriber)."""
     global _generation
+    kinds = frozenset(kinds) if kinds is not None else None
     with _condition:
         if revision <= _latest.get(cluster_id, 0):
             return
@@ -36,13 +87,29 @@ def revision_committed(cluster_id: int, revision: int, *, relay: bool = True) ->
         _generation += 1
         _condition.notify_all()
         waiters = list(_async_waiters.get(cluster_id, ()))
+        subscriptions = list(_subscriptions)
+    for subscription in subscriptions:
+        subscription.offer(cluster_id, kinds)
     for loop, event in waiters:
         try:
             loop.call_soon_threadsafe(event.set)
         except RuntimeError:  # the loop has closed; its waiter is gone
             pass
     if relay:
-        _relay(cluster_id, revision)
+        _relay({"type": "store.revision", "cluster": cluster_id, "revision": revision, "kinds": sorted(kinds) if kinds is not None else None})
+
+
+def cluster_changed(cluster_id: int, *, relay: bool = True) -> None:
+    """Wake every subscriber for a change to the cluster outside the log (its row, its machines)."""
+    global _generation
+    with _condition:
+        _generation += 1
+        _condition.notify_all()
+        subscriptions = list(_subscriptions)
+    for subscription in subscriptions:
+        subscription.offer(cluster_id, None)
+    if relay:
+        _relay({"type": "store.revision", "cluster": cluster_id, "revision": None, "kinds": None})
 
 
 def wait(cluster_id: int, after: int, timeout: float) -> int:
@@ -70,6 +137,9 @@ def wake_all() -> None:
     with _condition:
         _generation += 1
         _condition.notify_all()
+        subscriptions = list(_subscriptions)
+    for subscription in subscriptions:
+        subscription.wake()
 
 
 class AsyncWaiter:
@@ -94,7 +164,7 @@ class AsyncWaiter:
             _async_waiters.get(self.cluster_id, set()).discard(self._key)
 
 
-def _relay(cluster_id: int, revision: int) -> None:
+def _relay(message: dict) -> None:
     """Tell other processes, when they share a channel layer with this one."""
     from django.conf import settings
 
@@ -105,9 +175,9 @@ def _relay(cluster_id: int, revision: int) -> None:
         from channels.layers import get_channel_layer
 
         layer = get_channel_layer()
-        async_to_sync(layer.group_send)(GROUP, {"type": "store.revision", "cluster": cluster_id, "revision": revision})
+        async_to_sync(layer.group_send)(GROUP, message)
     except Exception:  # the log stays the truth; waiters poll it
-        log.warning("could not relay revision %s of cluster %s", revision, cluster_id, exc_info=True)
+        log.warning("could not relay revision %s of cluster %s", message.get("revision"), message.get("cluster"), exc_info=True)
 
 
 def start_relay_listener() -> None:
@@ -129,7 +199,11 @@ def start_relay_listener() -> None:
         await layer.group_add(GROUP, channel)
         while True:
             message = await layer.receive(channel)
-            revision_committed(int(message["cluster"]), int(message["revision"]), relay=False)
+            if message.get("revision") is None:
+                cluster_changed(int(message["cluster"]), relay=False)
+            else:
+                kinds = message.get("kinds")
+                revision_committed(int(message["cluster"]), int(message["revision"]), kinds=kinds, relay=False)
 
     def run() -> None:
         while True:

@@ -8,6 +8,7 @@ cost one transaction, not a thousand.
 from __future__ import annotations
 
 import copy
+import json
 import random
 import sys
 import threading
@@ -27,7 +28,7 @@ from . import notify
 from .defaults import apply_defaults
 from .errors import AlreadyExists, BadRequest, Conflict, FieldErrors, Forbidden, Invalid, NotFound, Unavailable
 from .kinds import KINDS, KindInfo
-from .serialize import fill_row, format_time, to_dict
+from .serialize import controller_owner_uid, fill_row, format_time, to_dict
 from .validation import validate_object
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
@@ -141,8 +142,8 @@ class Batch:
                 Revision.objects.bulk_create(self._log)
                 Cluster.objects.filter(pk=self.cluster.pk).update(revision=self._revision)
                 self.cluster.revision = self._revision
-                cluster_id, revision = self.cluster.pk, self._revision
-                transaction.on_commit(lambda: notify.revision_committed(cluster_id, revision))
+                cluster_id, revision, kinds = self.cluster.pk, self._revision, {entry.kind for entry in self._log}
+                transaction.on_commit(lambda: notify.revision_committed(cluster_id, revision, kinds=kinds))
         except BaseException:
             self._atomic.__exit__(*sys.exc_info())
             raise
@@ -303,6 +304,50 @@ class Batch:
             if not (kind == "Namespace" and row.spec.get("finalizers")):
                 return self._record(info, row, Revision.DELETED)
         return self._record(info, row, Revision.MODIFIED)
+
+    def renew_node_leases(self, leases: list[dict], renew_time: str) -> list[dict]:
+        """Renew node Leases in bulk, as the kubelets of a process do each tick.
+
+        `leases` are the objects as this writer last wrote them. Each renewal sets
+        `spec.renewTime`, takes the next revision and appends its log entry, as any update
+        does, but all of them are one UPDATE statement: a heartbeat changes one field of an
+        object the kubelet alone writes, so it needs no defaulting or validation. A Lease
+        that someone else changed since (its resourceVersion moved) or removed is left
+        out; the caller reads it afresh. Return the renewed objects.
+        """
+        self.lock()
+        info = KINDS["Lease"]
+        names = [lease["metadata"]["name"] for lease in leases]
+        current = dict(info.model.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names).values_list("name", "resource_version"))
+        renewed, rows = [], []
+        for lease in leases:
+            meta = lease["metadata"]
+            if current.get(meta["name"]) != int(meta["resourceVersion"]):
+                continue
+            self._revision += 1
+            obj = {**lease, "metadata": {**meta, "resourceVersion": str(self._revision)}, "spec": {**lease["spec"], "renewTime": renew_time}}
+            rows.append((json.dumps(obj["spec"]), self._revision, self.cluster.pk, meta["name"]))
+            self._log.append(self._entry(info, obj, Revision.MODIFIED))
+            renewed.append(obj)
+        if rows:
+            connection = transaction.get_connection()
+            cast = "::jsonb" if connection.vendor == "postgresql" else ""
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {info.model._meta.db_table} SET spec = %s{cast}, resource_version = %s "
+                    "WHERE cluster_id = %s AND namespace = 'kube-node-lease' AND name = %s",
+                    rows,
+                )
+        return renewed
+
+    def _entry(self, info: KindInfo, obj: dict, event_type: str) -> Revision:
+        meta = obj["metadata"]
+        return Revision(
+            cluster_id=self.cluster.pk, revision=int(meta["resourceVersion"]), kind=info.kind,
+            namespace=meta.get("namespace", ""), name=meta["name"], uid=str(meta["uid"]),
+            owner_uid=controller_owner_uid(meta.get("ownerReferences") or []), event_type=event_type, object=obj,
+            sim_time=self.now.timestamp(), wall_time=time.time(), actor=self.manager,
+        )
 
     def bind(self, namespace: str, name: str, node_name: str, *, uid: str = "") -> dict:
         """Bind a pending pod to a node (the pods/binding subresource)."""

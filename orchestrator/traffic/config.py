@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from orchestrator.models import Cluster, Service
+from orchestrator.store import notify
 from orchestrator.store.errors import BadRequest, FieldErrors
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.services import not_found
@@ -76,4 +77,5 @@ def traffic_set(*, cluster: Cluster, service=None, rate=None, port=None, on=True
 def _save(cluster: Cluster, config: dict) -> dict:
     Cluster.objects.filter(pk=cluster.pk).update(traffic=config)
     cluster.traffic = config
+    notify.cluster_changed(cluster.pk)
     return traffic_get(cluster)

@@ -45,6 +45,7 @@ class TrafficGenerator(Component):
     name = "traffic"
     housekeeping = True  # writes no API objects: presenter stepping neither holds it nor waits for it
     needs_api = False  # the clients are not Kubernetes components: they send while the API is down
+    follows = ()  # its own timer: one round per simulated second
 
     def __init__(self, proxy: KubeProxy) -> None:
         super().__init__()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from orchestrator import launcher
 from orchestrator.controlplane.clusters import ensure_demo_cluster
@@ -32,7 +33,10 @@ class Command(BaseCommand):
 
         call_command("migrate", interactive=False, verbosity=0)
         cluster = ensure_demo_cluster()
-        runners = [] if no_components else launcher.control_plane_runners() + launcher.node_runners()
+        # On SQLite this process is the only one that runs components: no leader election.
+        # On a shared database other control planes may run beside it, so it elects.
+        elect = connection.vendor != "sqlite"
+        runners = [] if no_components else launcher.control_plane_runners(elect=elect) + launcher.node_runners(elect=elect)
         launcher.start(runners)
         self.stdout.write(f"Kubernetes Playground: http://{host}:{port}/  (cluster '{cluster.name}')")
         self.stdout.write("Press Ctrl-C to stop.")
