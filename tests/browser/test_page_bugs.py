@@ -118,3 +118,22 @@ def test_a_lesson_step_never_shows_null(page, message):
         expect(step.locator(".sc-message")).to_have_text(f"Done: {message}")
     else:
         expect(step.locator(".sc-message")).to_have_count(0)
+
+
+@pytest.mark.xfail(strict=False, reason="the node agents and controllers still hold the deleted Cluster row after a reset: "
+                   "orchestrator/controlplane/runner.py (_tick) should take Cluster.DoesNotExist as 'the cluster is gone' "
+                   "and forget it quietly; that file is being rewritten elsewhere")
+def test_starting_lessons_logs_no_traceback_from_the_components(server, live_cluster):
+    """A lesson resets its cluster (delete and create again): the components running it must not log
+    `Cluster.DoesNotExist` tracebacks for the old row."""
+    from tests.live import wait_for
+
+    start = server.log.stat().st_size
+    for _ in range(3):
+        code, body = server.json("POST", f"{live_cluster.base}/playground/scenario", {"name": "kill-a-node"})
+        assert code == 201, body
+        wait_for(live_cluster.nodes_ready, 30, "four Ready nodes after the reset")
+    with server.log.open() as log:
+        log.seek(start)
+        text = log.read()
+    assert "DoesNotExist" not in text, text[-3000:]
