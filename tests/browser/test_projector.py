@@ -142,6 +142,9 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"2 pods evicted in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("toleration 5 s")
     assert_fits(page, "the node is Unknown", artifacts, "projector-3-unknown.png")
+    set_details(page, True)  # a pod's details over the drawer, while the pods are evicted
+    assert_fits(page, "the node is Unknown, details open", artifacts, "projector-3b-unknown-details.png")
+    set_details(page, False)
 
     survivors = page.locator(f'#workers .node:not([data-node="{victim}"]) .pod[data-key^="default/web-"][data-state=ready]')
     expect(survivors).to_have_count(6, timeout=60000)
