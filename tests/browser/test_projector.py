@@ -142,6 +142,12 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"2 pods evicted in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("toleration 5 s")
     assert_fits(page, "the node is Unknown", artifacts, "projector-3-unknown.png")
+    # The Timeline's countdown boxes never cover its list, however far it is scrolled.
+    page.locator("#panel-recovery").evaluate("(p) => { p.scrollTop = p.scrollHeight; }")
+    covered = page.evaluate("""() => { const t = document.querySelector('#rc-timers').getBoundingClientRect();
+        return [...document.querySelectorAll('#rc-steps .rc-step')].map((s) => s.getBoundingClientRect())
+          .filter((r) => r.top < t.bottom - 1 && r.bottom > t.top + 1 && t.height > 0).length; }""")
+    assert covered == 0, "the countdowns cover the Timeline's steps"
     set_details(page, True)  # a pod's details over the drawer, while the pods are evicted
     assert_fits(page, "the node is Unknown, details open", artifacts, "projector-3b-unknown-details.png")
     set_details(page, False)
