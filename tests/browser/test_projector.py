@@ -165,3 +165,45 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     assert_fits(page, "after the recovery, drawer closed", artifacts, "projector-5-recovered-nodrawer.png")
     banner.locator(".story-close").click()
     expect(banner).to_be_hidden()
+
+
+def open_harness(page, cluster: dict, width: int, height: int):
+    import json
+
+    from tests.browser import views as v
+    from tests.browser.harness import Harness
+
+    page.set_viewport_size({"width": width, "height": height})
+    first = v.snapshot(500, cluster["machines"], cluster["objects"])
+    harness = Harness(page, on_connect=lambda h, ws: ws.send(json.dumps(first)))
+    harness.open()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10000)
+    return harness
+
+
+def test_a_larger_cluster_compacts_to_fit(page, artifacts):
+    """12 workers with 12 pods each at 1280x720 in presentation mode: chips lose their names, all fits."""
+    from tests.browser import views as v
+
+    open_harness(page, v.big_cluster(nodes=12, pods_per_node=12, deployments=4), 1280, 720)
+    set_presentation(page, True)
+    expect(page.locator("#topology .node")).to_have_count(13)
+    expect(page.locator("#topology")).to_have_class(re.compile(r"\bdots\b"), timeout=5000)
+    assert_fits(page, "12 workers, 144 pods", artifacts, "fit-12-workers.png")
+    # Asked for names, the picture keeps them: smaller, but never below the legible minimum (then it scrolls).
+    page.locator("#more-menu summary").click()
+    page.locator("#density").select_option("names")
+    expect(page.locator("#topology")).not_to_have_class(re.compile(r"\bdots\b"))
+    page.wait_for_function("Number(document.querySelector('.canvas').dataset.zoom) < 0.7", timeout=5000)
+    assert float(page.locator(".canvas").get_attribute("data-zoom")) >= 0.45
+
+
+def test_a_big_cluster_is_not_shrunk_past_legibility(page):
+    """100 workers do not fit any screen: the picture compacts (shapes only) and scrolls at full size."""
+    from tests.browser import views as v
+
+    open_harness(page, v.big_cluster(nodes=100, pods_per_node=30), 1280, 720)
+    expect(page.locator("#topology .node")).to_have_count(101, timeout=20000)
+    expect(page.locator("#topology")).to_have_class(re.compile(r"\bdots\b"))
+    page.wait_for_function("document.querySelector('.canvas').dataset.zoom === '1'", timeout=10000)
+    assert page.evaluate("document.querySelector('#topology').scrollHeight > document.querySelector('#topology').clientHeight")

@@ -70,6 +70,7 @@ export class Fit {
 
   fit() {
     const root = this.root;
+    if (!this.options.enabled() && this.zoom === 1 && this.canvas.dataset.zoom === "1") return; // big: no layout read per frame
     if (root.closest("[hidden]") || !root.clientHeight) return;
     this.size = `${root.clientWidth}x${root.clientHeight}`;
     let z = 1;
