@@ -89,16 +89,19 @@ class Playground:
             time.sleep(0.2)
         raise RuntimeError(f"the playground did not answer /healthz within {timeout:.0f} s: {self.log_tail()}")
 
-    def stop(self) -> None:
+    def stop(self) -> list[str]:
+        """Ctrl-C every process, kill those still running 20 s later; return the roles killed."""
+        killed = []
         for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
-        for proc in self.procs.values():
+        for role, proc in self.procs.items():
             try:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+                killed.append(role)
         for log in self._logs:
             log.close()
         if self.database:
@@ -108,6 +111,7 @@ class Playground:
             except Exception as error:  # leave it; the report goes on
                 print(f"  (could not drop database {self.database}: {error})", flush=True)
         shutil.rmtree(self.var_dir, ignore_errors=True)
+        return killed
 
     def __enter__(self) -> "Playground":
         return self.start()

@@ -107,7 +107,12 @@ def one_run(scenario, keys: list[str], sizes: Sizes, options: Options, mode: str
         report.step(f"error: {detail}")
         report.close("error", detail)
     finally:
-        pg.stop()
+        t_stop = time.monotonic()
+        killed = pg.stop()
+        if killed:
+            report.step(f"{', '.join(killed)} did not stop within 20 s of Ctrl-C and was killed")
+        elif time.monotonic() - t_stop > 5:
+            report.step(f"stopping the playground took {time.monotonic() - t_stop:.0f} s")
     seconds = time.monotonic() - t0
     print(f"   ({scenario.NAME}: {status}, {seconds:.0f} s)", flush=True)
     into.scenarios.setdefault(scenario.NAME, []).append({"status": status, "seconds": round(seconds, 1),

@@ -94,7 +94,7 @@ def format_number(value: float | None) -> str:
         return f"{value:,.0f}"
     if magnitude >= 10:
         return f"{value:.1f}"
-    if magnitude >= 1:
+    if magnitude >= 0.995:  # what rounds to 1.00 shows as 1.00
         return f"{value:.2f}"
     return f"{value:.3g}"
 
