@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from orchestrator.controlplane.runner import Runner
 from orchestrator.controllers.manager import ControllerManager
-from orchestrator.nodes.agents import NodeAgents
+from orchestrator.nodes.agents import NodeAgents, NodeHeartbeats
 from orchestrator.scheduler.scheduler import Scheduler
 from orchestrator.store import notify
 from orchestrator.store.compactor import Compactor
@@ -22,9 +22,13 @@ def control_plane_runners(clusters: list[str] | None = None, *, elect: bool = Tr
 
 
 def node_runners(clusters: list[str] | None = None, *, elect: bool = True) -> list[Runner]:
-    """The node agents, and the simulated clients whose requests their kube-proxy tables route."""
+    """The kubelets' heartbeats in a loop of their own; the node agents (pods, kube-proxy) and the
+    simulated clients whose requests their kube-proxy tables route in another."""
     agents = NodeAgents()
-    return [Runner([agents, TrafficGenerator(agents.proxy)], clusters=clusters, elect=elect)]
+    return [
+        Runner([NodeHeartbeats()], clusters=clusters, elect=elect),
+        Runner([agents, TrafficGenerator(agents.proxy)], clusters=clusters, elect=elect),
+    ]
 
 
 def start(runners: list[Runner]) -> list[Runner]:

@@ -8,6 +8,7 @@ and conversions round up like Quantity.MilliValue()/Value() do.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -36,6 +37,17 @@ DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 
 def parse_quantity(value: Any) -> Fraction:
     """Parse a quantity (string or number) into an exact Fraction of base units."""
+    if type(value) is str:  # the same few strings come again and again ("100m", "64Gi", "110")
+        return _parse_text(value)
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> Fraction:
+    return _parse(value)
+
+
+def _parse(value: Any) -> Fraction:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{value!r}: {ERR_FORMAT}")
     # str() keeps the decimal the user wrote (0.1 stays "0.1"), unlike Fraction(float).

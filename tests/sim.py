@@ -10,7 +10,7 @@ from orchestrator.controllers.manager import ControllerManager
 from orchestrator.controlplane import clock
 from orchestrator.controlplane.runner import Runner
 from orchestrator.models import Cluster
-from orchestrator.nodes.agents import NodeAgents
+from orchestrator.nodes.agents import NodeAgents, NodeHeartbeats
 from orchestrator.scheduler.scheduler import Scheduler
 from orchestrator.store import watch
 from orchestrator.store.compactor import Compactor
@@ -22,7 +22,7 @@ class Simulation:
         self.cluster = cluster
         self.max_jump = max_jump
         self.nodes = NodeAgents()
-        self.runner = Runner([Scheduler(), ControllerManager(), self.nodes, TrafficGenerator(self.nodes.proxy), Compactor()], clusters=[cluster.name])
+        self.runner = Runner([Scheduler(), ControllerManager(), NodeHeartbeats(), self.nodes, TrafficGenerator(self.nodes.proxy), Compactor()], clusters=[cluster.name])
         clock.clock_set(cluster=cluster, paused=True)
 
     def now(self) -> float:

@@ -44,8 +44,14 @@ class Controller:
         """Map an owned object's log entry to the key of its controller owner of `owner_kind`."""
         if not entry.owner_uid:
             return []
-        owner = KINDS[owner_kind].model.objects.filter(cluster=ctx.cluster, uid=entry.owner_uid).values_list("name", flat=True).first()
-        return [f"{entry.namespace}/{owner}"] if owner else []
+        names = ctx.memory.setdefault("owner_names", {})  # uid -> name: neither ever changes
+        owner = names.get(entry.owner_uid)
+        if owner is None:
+            owner = KINDS[owner_kind].model.objects.filter(cluster=ctx.cluster, uid=entry.owner_uid).values_list("name", flat=True).first()
+            if owner is None:
+                return []
+            names[entry.owner_uid] = owner
+        return [f"{entry.namespace}/{owner}"]
 
     def all_keys(self, ctx: Context) -> list[str]:
         """Every key, for the periodic resync."""

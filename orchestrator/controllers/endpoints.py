@@ -62,14 +62,17 @@ class EndpointsController(Controller):
     watches = ("Service", "Pod")
 
     def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
+        selectors = ctx.memory.setdefault("selectors", {})  # namespace -> {service: selector}, read once, then kept from the log
         if entry.kind == "Service":
+            selectors.pop(entry.namespace, None)
             return [f"{entry.namespace}/{entry.name}"]
+        if entry.namespace not in selectors:
+            selectors[entry.namespace] = dict(Service.objects.filter(cluster=ctx.cluster, namespace=entry.namespace).values_list("name", "spec__selector"))
         labels = (entry.object.get("metadata") or {}).get("labels") or {}
-        keys = []
-        for name, selector in Service.objects.filter(cluster=ctx.cluster, namespace=entry.namespace).values_list("name", "spec__selector"):
-            if selector and selector_matches({"matchLabels": selector}, labels):
-                keys.append(f"{entry.namespace}/{name}")
-        return keys
+        return [
+            f"{entry.namespace}/{name}" for name, selector in selectors[entry.namespace].items()
+            if selector and selector_matches({"matchLabels": selector}, labels)
+        ]
 
     def sync(self, ctx: Context, key: str) -> float | None:
         namespace, name = split_key(key)

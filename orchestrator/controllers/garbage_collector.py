@@ -35,12 +35,24 @@ class GarbageCollector(Controller):
     watches = tuple(KINDS)
 
     def keys_for(self, ctx: Context, entry: Revision) -> list[str]:
+        # The owners seen alive in the log (since it was followed): a dependent created under
+        # one of them needs no look; one created under an unknown or deleted owner does.
+        alive = ctx.memory.setdefault("alive", set())
+        owners = ctx.memory.setdefault("owners", set())  # uids that dependents point at
+        if entry.owner_uid:
+            owners.add(entry.owner_uid)
         keys = []
         if entry.event_type == Revision.DELETED:
-            keys.append(entry.uid)
+            alive.discard(entry.uid)
+            if entry.uid in owners:  # an object nothing points at leaves no dependents behind
+                owners.discard(entry.uid)
+                keys.append(entry.uid)
         elif set((entry.object.get("metadata") or {}).get("finalizers") or []) & {"foregroundDeletion", "orphan"}:
+            alive.discard(entry.uid)
             keys.append(entry.uid)
-        if entry.owner_uid and entry.event_type == Revision.ADDED:
+        elif entry.kind not in ("Event", "Lease"):
+            alive.add(entry.uid)
+        if entry.owner_uid and entry.event_type == Revision.ADDED and entry.owner_uid not in alive:
             keys.append(entry.owner_uid)  # a dependent created after its owner vanished
         return keys
 
@@ -56,6 +68,7 @@ class GarbageCollector(Controller):
                 existing.add(str(uid))
                 if set(finalizers or []) & {"foregroundDeletion", "orphan"}:
                     keys.add(str(uid))
+        ctx.memory.setdefault("owners", set()).update(owners)
         return sorted(keys | (owners - existing))
 
     def sync(self, ctx: Context, uid: str) -> float | None:

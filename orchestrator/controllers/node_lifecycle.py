@@ -64,6 +64,12 @@ class NodeLifecycleController(Controller):
         grace = ctx.profile.node_monitor_grace
         self._notice_jump(ctx)
         waiting = self._waiting_after_jump(ctx)
+        if ctx.now - seen["probe"] > grace and row.ready != "Unknown":
+            # About to judge the node dead: first read its Lease, in case renewals came in since
+            # the log was read (a long pass of other controllers must not make healthy nodes dead).
+            renewed = parse_time((Lease.objects.filter(cluster=ctx.cluster, namespace="kube-node-lease", name=name).values_list("spec", flat=True).first() or {}).get("renewTime"))
+            if renewed is not None and renewed.timestamp() > seen["probe"]:
+                seen["probe"] = renewed.timestamp()
         silent_for = ctx.now - seen["probe"]
         if silent_for > grace and row.ready != "Unknown" and not waiting:
             self._mark_unknown(ctx, to_dict(KINDS["Node"], row))

@@ -129,7 +129,11 @@ class Runner:
                 if kinds is not None and not _woken(component, kinds) and now < self._due.get(key, 0.0):
                     delay = None
                 else:
-                    delay, wrote = self._tick(component, cluster)
+                    try:
+                        delay, wrote = self._tick(component, cluster)
+                    except Cluster.DoesNotExist:  # removed (or reset) during the pass: nothing left to do
+                        component.reset(cluster.pk)
+                        delay, wrote = None, False
                     stepped = stepped or wrote
                     self._due[key] = now + (IDLE_RECHECK if delay is None else clock.wall_delay(cluster, delay))
                 if delay is not None:
@@ -176,6 +180,8 @@ class Runner:
             self._backoff.pop(key, None)
         except Unavailable:
             pass
+        except Cluster.DoesNotExist:
+            raise  # the cluster went away during the pass: `step` forgets it quietly
         except Exception:
             failures += 1
             pause = min(0.1 * 2**failures, 30.0)

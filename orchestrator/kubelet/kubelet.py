@@ -48,12 +48,12 @@ class Kubelet:
         self.lease_wait = profile.lease_renew_interval
 
     # -- node -----------------------------------------------------------------------
-    def heartbeat(self, machines: list[Machine]) -> list[Machine]:
+    def heartbeat(self, machines: list[Machine]) -> None:
         """Register the nodes of `machines` that need it and renew their Leases when due.
 
         What the kubelets last wrote stays in memory (`nodes`, `leases`): a running node is
         read again only after someone else wrote it (see `forget_nodes`), and the renewals
-        that are due are written together. Return the machines that booted since the last pass.
+        that are due are written together.
         """
         booted = self.memory.setdefault("booted", {})
         known = self.memory.setdefault("nodes", {})  # node name -> uid, while the kubelet knows it Ready
@@ -66,7 +66,6 @@ class Kubelet:
                 known[machine.name] = node["metadata"]["uid"]
             booted[machine.name] = machine.booted_at
         self._renew_leases(machines)
-        return fresh
 
     def forget_nodes(self, names) -> None:
         """Someone wrote these Nodes: read them again on the next pass (and post Ready if needed)."""

@@ -10,6 +10,8 @@ kube-scheduler words it.
 from __future__ import annotations
 
 import enum
+import functools
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,17 +106,18 @@ class NodeInfo:
                 return value
         return None
 
-    @property
+    # Read once per NodeInfo (a snapshot of one node): every filter and score of every pod asks.
+    @functools.cached_property
     def allocatable_cpu_m(self) -> int:
         value = self._allocatable("cpu")
         return 0 if value is None else parse_cpu_millis(value)
 
-    @property
+    @functools.cached_property
     def allocatable_memory(self) -> int:
         value = self._allocatable("memory")
         return 0 if value is None else parse_memory_bytes(value)
 
-    @property
+    @functools.cached_property
     def allocatable_pods(self) -> int:
         value = self._allocatable("pods")
         return DEFAULT_MAX_PODS if value is None else math.ceil(parse_quantity(value))
@@ -204,10 +207,22 @@ def _run_filters(
     return NodeResult(node=info.name, feasible=True)
 
 
+def equivalence_key(pod: dict) -> str:
+    """What the plugins that look only at the node read of a pod: pods with the same key (the
+    replicas of one workload) get the same answers from them on the same node snapshot."""
+    spec = pod.get("spec") or {}
+    affinity = (spec.get("affinity") or {}).get("nodeAffinity")
+    return json.dumps([spec.get("nodeName"), spec.get("nodeSelector"), affinity, spec.get("tolerations")], sort_keys=True)
+
+
 def schedule_one(
-    pod: dict, node_infos: list[NodeInfo], plugins: list | None = None
+    pod: dict, node_infos: list[NodeInfo], plugins: list | None = None, *, cache: dict | None = None
 ) -> ScheduleResult:
-    """Pick a node for the pod, recording every node's filter and score outcome."""
+    """Pick a node for the pod, recording every node's filter and score outcome.
+
+    `cache` (one dict per pass over one node snapshot) keeps the verdicts and raw scores of the
+    plugins that read only the node (not marked `dynamic`), per equivalence class of pods: the
+    second replica of a Deployment reruns only resource fit, least allocated and spread."""
     if plugins is None:
         # Imported here because the registry imports the plugins, which import us.
         from orchestrator.scheduler.registry import default_plugins
@@ -219,10 +234,20 @@ def schedule_one(
     state: CycleState = {}
     filters = [p for p in plugins if hasattr(p, "filter")]
     scorers = [p for p in plugins if hasattr(p, "score")]
-
-    # Every node is filtered (kube-scheduler may stop early on big clusters) so
-    # each one can say why it was rejected.
-    results = [_run_filters(filters, state, pod, info) for info in node_infos]
+    static = [p for p in filters if not getattr(p, "dynamic", False)]
+    if cache is not None and filters[:len(static)] == static:  # node-only filters first: their verdicts keep
+        key = equivalence_key(pod)
+        dynamic = filters[len(static):]
+        results = []
+        for info in node_infos:
+            verdict = cache.get((key, info.name))
+            if verdict is None:
+                verdict = cache[(key, info.name)] = _run_filters(static, state, pod, info)
+            results.append(_run_filters(dynamic, state, pod, info) if verdict.feasible else verdict)
+    else:
+        # Every node is filtered (kube-scheduler may stop early on big clusters) so
+        # each one can say why it was rejected.
+        results = [_run_filters(filters, state, pod, info) for info in node_infos]
     feasible = [
         (info, result) for info, result in zip(node_infos, results) if result.feasible
     ]
@@ -234,7 +259,17 @@ def schedule_one(
         )
 
     for plugin in scorers:
-        scores = {info.name: plugin.score(state, pod, info) for info, _ in feasible}
+        if cache is not None and not getattr(plugin, "dynamic", False):
+            key = (equivalence_key(pod), plugin.name)
+            raw = cache.get(key)
+            if raw is None:
+                raw = cache[key] = {}
+            for info, _ in feasible:
+                if info.name not in raw:
+                    raw[info.name] = plugin.score(state, pod, info)
+            scores = {info.name: raw[info.name] for info, _ in feasible}
+        else:
+            scores = {info.name: plugin.score(state, pod, info) for info, _ in feasible}
         normalize = getattr(plugin, "normalize_scores", None)
         if normalize is not None:
             normalize(state, pod, scores)

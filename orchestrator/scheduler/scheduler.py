@@ -7,8 +7,6 @@ FailedScheduling event and is retried when nodes or pods change, or after a back
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from django.db.models import Count, Sum
 
 from orchestrator.controlplane import clock
@@ -47,6 +45,24 @@ def node_snapshot(cluster: Cluster) -> list[NodeInfo]:
         if row["owner_uid"]:
             info.workload_pods[row["owner_uid"]] = info.workload_pods.get(row["owner_uid"], 0) + row["count"]
     return list(infos.values())
+
+
+RECORDED_NODES = 100  # nodes kept in a pod's scheduling record: the chosen, the best, then the rejected
+
+
+def recorded_nodes(result) -> list[dict]:
+    """Each node's verdict as the "why here / why Pending" panel shows it; on a big cluster the
+    chosen node, the best-scored others and some of the rejected ones."""
+    nodes = result.nodes
+    if len(nodes) > RECORDED_NODES:
+        feasible = sorted((n for n in nodes if n.feasible), key=lambda n: (n.node != result.node_name, -n.total))
+        rejected = [n for n in nodes if not n.feasible]
+        nodes = feasible[:RECORDED_NODES // 2] + rejected[:RECORDED_NODES - min(len(feasible), RECORDED_NODES // 2)]
+        nodes = nodes[:RECORDED_NODES]
+    return [
+        {"node": n.node, "feasible": n.feasible, "rejected_by": n.rejected_by, "reasons": list(n.reasons), "scores": dict(n.scores), "total": n.total}
+        for n in nodes
+    ]
 
 
 class Scheduler(Component):
@@ -94,24 +110,30 @@ class Scheduler(Component):
         infos = node_snapshot(cluster)
         by_name = {info.name: info for info in infos}
         decisions = []
+        cache: dict = {}  # node-only verdicts per class of alike pods, for this snapshot
         for row in pods:
             pod = to_dict(KINDS["Pod"], row)
-            result = schedule_one(pod, infos, self.plugins)
+            result = schedule_one(pod, infos, self.plugins, cache=cache)
             if result.node_name:
                 by_name[result.node_name].add_pod(pod)  # what this pass placed counts for the next pods
             decisions.append((row, pod, result))
+        records = []
         with Batch(cluster, component="default-scheduler") as batch:
             batch.lock()
+            # The pods as they are now, under the lock, in one read.
+            fresh = {str(p.uid): p for p in Pod.objects.filter(cluster=cluster, uid__in=[row.uid for row, _, _ in decisions])}
             for row, pod, result in decisions:
-                record = {
-                    "namespace": row.namespace, "name": row.name, "cluster": cluster,
-                    "node_name": result.node_name or "", "message": result.message,
-                    "nodes": [asdict(n) for n in result.nodes], "attempted_at": now,
-                }
+                record = SchedulingRecord(
+                    pod_uid=str(row.uid), namespace=row.namespace, name=row.name, cluster=cluster,
+                    node_name=result.node_name or "", message=result.message, nodes=recorded_nodes(result), attempted_at=now,
+                )
                 try:
                     with batch.savepoint():
                         if result.node_name:
-                            bound = batch.bind(row.namespace, row.name, result.node_name, uid=str(row.uid))
+                            current = fresh.get(str(row.uid))
+                            if current is None:
+                                continue  # deleted meanwhile
+                            bound = batch.bind(row.namespace, row.name, result.node_name, uid=str(row.uid), row=current)
                             batch.event(bound, "Scheduled", f"Successfully assigned {row.namespace}/{row.name} to {result.node_name}")
                             backoff.pop(str(row.uid), None)
                         else:
@@ -119,11 +141,15 @@ class Scheduler(Component):
                             _, delay = backoff.get(str(row.uid), (0.0, RETRY_MIN / 2))
                             delay = min(delay * 2, RETRY_MAX)
                             backoff[str(row.uid)] = (now + delay, delay)
-                        SchedulingRecord.objects.update_or_create(pod_uid=str(row.uid), defaults=record)
+                    records.append(record)
                 except Unavailable:
                     raise
                 except StoreError:
                     continue  # the pod changed under us; the next pass sees it afresh
+            SchedulingRecord.objects.bulk_create(
+                records, update_conflicts=True, unique_fields=["pod_uid"],
+                update_fields=["namespace", "name", "cluster", "node_name", "message", "nodes", "attempted_at"],
+            )
 
     @staticmethod
     def _unschedulable(batch: Batch, pod: dict, message: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import OrderedDict
 import random
 import sys
 import threading
@@ -44,8 +45,9 @@ def not_found(info: KindInfo, name: str) -> NotFound:
     return NotFound(f'{resource_name(info)} "{name}" not found', kind=info.plural, name=name, group=info.group)
 
 
-# Writers whose requests someone is waiting on: kubectl, the page, the teacher's actions.
-CLIENT_WRITERS = frozenset({"kube-apiserver", "playground-ui", "playground"})
+# Writers whose requests someone is waiting on (kubectl, the page, the teacher's actions), and
+# the kubelets' heartbeats, whose lateness would make healthy nodes look dead: they go first.
+CLIENT_WRITERS = frozenset({"kube-apiserver", "playground-ui", "playground", "kubelet-heartbeat"})
 WRITER_WAIT = 60.0
 
 
@@ -87,6 +89,32 @@ class WriterQueue:
 
 
 _SQLITE_WRITER = WriterQueue()
+
+
+class RecentEvents:
+    """The Events this process wrote lately, per (cluster, object uid, reason): a bounded LRU."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self._items: "OrderedDict[tuple, tuple]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: tuple) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_RECENT_EVENTS = RecentEvents()
 
 
 def _queue_for_sqlite_writer(component: str) -> bool:
@@ -349,11 +377,13 @@ class Batch:
             sim_time=self.now.timestamp(), wall_time=time.time(), actor=self.manager,
         )
 
-    def bind(self, namespace: str, name: str, node_name: str, *, uid: str = "") -> dict:
-        """Bind a pending pod to a node (the pods/binding subresource)."""
+    def bind(self, namespace: str, name: str, node_name: str, *, uid: str = "", row=None) -> dict:
+        """Bind a pending pod to a node (the pods/binding subresource). `row` is the pod as
+        read inside this batch, when the caller read many at once."""
         self.lock()
         info = KINDS["Pod"]
-        row = self.row("Pod", namespace, name)
+        if row is None:
+            row = self.row("Pod", namespace, name)
         if row is None or (uid and str(row.uid) != uid):
             raise not_found(info, name)
         if row.node_name:
@@ -407,6 +437,7 @@ class Batch:
                 row.finalizers = [f for f in row.finalizers if f not in ("foregroundDeletion", "orphan")] + [finalizer]
                 changed = True
         if kind == "Namespace":
+            self.__dict__.get("_namespaces_open", set()).discard(name)
             if row.deletion_timestamp is None:
                 row.deletion_timestamp = self.now
                 row.status = {**row.status, "phase": "Terminating"}
@@ -456,19 +487,20 @@ class Batch:
         now = self.now
         row = self._event_cache.get(key)
         if row is None:
-            row = (
-                Event.objects.filter(cluster=self.cluster, namespace=namespace, involved_uid=str(meta.get("uid", "")), reason=reason)
-                .order_by("-id")
-                .first()
-            )
-            if row is not None and (row.extra.get("message") != message or (row.extra.get("source") or {}).get("component") != component):
-                row = None
+            # As client-go's event correlator: this process remembers the latest Event it wrote
+            # per object and reason, and a repeat of it bumps its count; an Event it does not
+            # remember is new (no read of the store for the first event of a new pod).
+            latest = _RECENT_EVENTS.get((self.cluster.pk, meta.get("uid"), reason))
+            if latest is not None and latest[1:] == (message, component):
+                row = Event.objects.filter(pk=latest[0], cluster=self.cluster, involved_uid=str(meta.get("uid", "")), reason=reason).first()
+                if row is not None and (row.extra.get("message") != message or (row.extra.get("source") or {}).get("component") != component):
+                    row = None
         if row is not None:
             row.extra = {**row.extra, "count": int(row.extra.get("count", 1)) + 1, "lastTimestamp": format_time(now)}
             self._event_cache[key] = row
             self._record(KINDS["Event"], row, Revision.MODIFIED)
             return
-        if namespace != "default" and not Namespace.objects.filter(cluster=self.cluster, name=namespace).exists():
+        if namespace != "default" and not self._namespace_exists(namespace):
             return
         name = f"{meta.get('name', 'unknown')}.{uuidlib.uuid4().hex[:16]}"
         involved_ref = {
@@ -506,9 +538,19 @@ class Batch:
         )
         self._event_cache[key] = row
         self._record(KINDS["Event"], row, Revision.ADDED)
+        _RECENT_EVENTS.put((self.cluster.pk, meta.get("uid"), reason), (row.pk, message, component))
+
+    def _namespace_exists(self, namespace: str) -> bool:
+        known = self.__dict__.setdefault("_namespaces_seen", set())
+        if namespace not in known and Namespace.objects.filter(cluster=self.cluster, name=namespace).exists():
+            known.add(namespace)
+        return namespace in known
 
     # -- admission ------------------------------------------------------------------
     def _check_namespace_open(self, namespace: str, info: KindInfo, name: str) -> None:
+        open_ = self.__dict__.setdefault("_namespaces_open", set())  # checked once per batch
+        if namespace in open_:
+            return
         ns = Namespace.objects.filter(cluster=self.cluster, name=namespace).first()
         if ns is None:
             raise NotFound(f'namespaces "{namespace}" not found', kind="namespaces", name=namespace)
@@ -518,6 +560,7 @@ class Batch:
                 f"{namespace} because it is being terminated",
                 kind=info.plural, name=name, group=info.group,
             )
+        open_.add(namespace)
 
     def _admit_create(self, info: KindInfo, obj: dict) -> None:
         if info.kind == "Pod":

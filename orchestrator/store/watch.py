@@ -20,8 +20,11 @@ def changes_since(*, cluster: Cluster, revision: int, kinds=None, limit: int = 5
     return list(qs.order_by("revision")[:limit])
 
 
+FOLLOW_PAGE = 5000
+
+
 def follow(*, cluster: Cluster, state: dict, kinds=None) -> list[Revision] | None:
-    """Return the entries after `state["last"]` and move it past them.
+    """Return every entry after `state["last"]` (read in pages) and move it past them.
 
     None means the reader has no place in the log to continue from (first call, or its
     revision was compacted away): it must look at everything afresh.
@@ -29,14 +32,18 @@ def follow(*, cluster: Cluster, state: dict, kinds=None) -> list[Revision] | Non
     if "last" not in state:
         state["last"] = current_revision(cluster)
         return None
-    try:
-        entries = changes_since(cluster=cluster, revision=state["last"], kinds=kinds)
-    except Gone:
-        state["last"] = current_revision(cluster)
-        return None
-    if entries:
-        state["last"] = entries[-1].revision
-    return entries
+    entries: list[Revision] = []
+    while True:
+        try:
+            page = changes_since(cluster=cluster, revision=state["last"], kinds=kinds, limit=FOLLOW_PAGE)
+        except Gone:
+            state["last"] = current_revision(cluster)
+            return None
+        entries.extend(page)
+        if page:
+            state["last"] = page[-1].revision
+        if len(page) < FOLLOW_PAGE:
+            return entries
 
 
 def current_revision(cluster: Cluster) -> int:

@@ -120,9 +120,6 @@ def test_a_lesson_step_never_shows_null(page, message):
         expect(step.locator(".sc-message")).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=False, reason="the node agents and controllers still hold the deleted Cluster row after a reset: "
-                   "orchestrator/controlplane/runner.py (_tick) should take Cluster.DoesNotExist as 'the cluster is gone' "
-                   "and forget it quietly; that file is being rewritten elsewhere")
 def test_starting_lessons_logs_no_traceback_from_the_components(server, live_cluster):
     """A lesson resets its cluster (delete and create again): the components running it must not log
     `Cluster.DoesNotExist` tracebacks for the old row."""

@@ -15,6 +15,7 @@ def least_requested_score(requested: int, capacity: int) -> int:
 
 class NodeResourcesLeastAllocated:
     name = "NodeResourcesLeastAllocated"
+    dynamic = True  # reads the pods already placed on the node
 
     def __init__(self, weight: int = 1) -> None:
         self.weight = weight

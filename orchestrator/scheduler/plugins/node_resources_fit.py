@@ -20,6 +20,7 @@ def _pod_request(state: CycleState, pod: dict) -> tuple[int, int]:
 
 class NodeResourcesFit:
     name = "NodeResourcesFit"
+    dynamic = True  # reads the pods already placed on the node
 
     def filter(self, state: CycleState, pod: dict, node_info: NodeInfo) -> Status:
         """Reject the node listing every resource it lacks for the pod."""

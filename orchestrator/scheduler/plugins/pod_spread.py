@@ -17,6 +17,7 @@ from orchestrator.scheduler.framework import (
 
 class PodTopologySpread:
     name = "PodTopologySpread"
+    dynamic = True  # reads the pods already placed on the node
 
     def __init__(self, weight: int = 1) -> None:
         self.weight = weight
