@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_WAIT = 0.25  # wall seconds: the shortest wait a component's timed work is rounded to at a fast clock
 POLL = 0.5  # wall seconds between looks at the clusters' rows (switches, clock, machines changed elsewhere)
 IDLE_RECHECK = 10.0  # wall seconds after which a component with no timed work is ticked anyway
+COALESCE = 0.1  # wall seconds: timed work due this soon is done in the pass at hand (one wake-up, not several)
 
 
 class Component:
@@ -89,15 +90,27 @@ class Runner:
         self._leases: dict[tuple[str, int], dict] = {}
         self._due: dict[tuple[str, int], float] = {}  # wall time each component is next due per cluster
         self._rows: dict[int, tuple] = {}  # what each cluster's row looked like at the last pass
+        self._listed: tuple[float, list[Cluster]] | None = None  # the cluster rows, and when they were read
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sim_wait: float | None = None
 
     def clusters(self) -> list[Cluster]:
-        qs = Cluster.objects.all()
+        qs = Cluster.objects.defer("scenario", "allocations")  # what components need of the row, not the lesson's state
         if self.cluster_names:
             qs = qs.filter(name__in=self.cluster_names)
         return list(qs)
+
+    def _clusters_for(self, dirty: dict[int, set[str]] | None, now: float) -> list[Cluster]:
+        """The cluster rows for a pass: read afresh for a full pass, every POLL seconds, and when a
+        cluster changed outside the log or is new; otherwise those of the last read."""
+        if (
+            dirty is None or self._listed is None or now - self._listed[0] >= POLL
+            or any(notify.EVERYTHING in kinds for kinds in dirty.values())
+            or not set(dirty) <= {c.pk for c in self._listed[1]}
+        ):
+            self._listed = (now, self.clusters())
+        return self._listed[1]
 
     def kinds(self) -> set[str] | None:
         """The kinds whose commits wake this runner (None: every kind)."""
@@ -115,7 +128,7 @@ class Runner:
         self.sim_wait = None  # simulated seconds until the earliest timed work (for tests)
         live = set()
         now = time.monotonic()
-        for cluster in self.clusters():
+        for cluster in self._clusters_for(dirty, now):
             live.add(cluster.pk)
             row = _row_state(cluster)
             # A changed row, or a revision this process was not told of (a write by another
@@ -126,7 +139,7 @@ class Runner:
             stepped, next_work = False, None
             for component in self.components:
                 key = (component.name, cluster.pk)
-                if kinds is not None and not _woken(component, kinds) and now < self._due.get(key, 0.0):
+                if kinds is not None and not _woken(component, kinds) and now + COALESCE < self._due.get(key, 0.0):
                     delay = None
                 else:
                     try:

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 _condition = threading.Condition()
 _latest: dict[int, int] = {}
+_latest_of_kind: dict[tuple[int, str], int] = {}  # the newest revision known to have written each kind
+_latest_unsorted: dict[int, int] = {}  # the newest revision whose kinds were not said
 _generation = 0  # moves on every committed revision of any cluster
 _async_waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 GROUP = "store.revisions"
@@ -74,6 +76,12 @@ def latest(cluster_id: int) -> int:
         return _latest.get(cluster_id, 0)
 
 
+def latest_of(cluster_id: int, kinds) -> int:
+    """The newest revision this process knows to have written any of `kinds` in the cluster."""
+    with _condition:
+        return max([_latest_unsorted.get(cluster_id, 0), *(_latest_of_kind.get((cluster_id, kind), 0) for kind in kinds)])
+
+
 def revision_committed(cluster_id: int, revision: int, *, kinds=None, relay: bool = True) -> None:
     """Record that `revision` of the cluster is committed and wake everyone waiting on it.
 
@@ -84,6 +92,11 @@ def revision_committed(cluster_id: int, revision: int, *, kinds=None, relay: boo
         if revision <= _latest.get(cluster_id, 0):
             return
         _latest[cluster_id] = revision
+        if kinds is None:
+            _latest_unsorted[cluster_id] = revision
+        else:
+            for kind in kinds:
+                _latest_of_kind[(cluster_id, kind)] = revision
         _generation += 1
         _condition.notify_all()
         waiters = list(_async_waiters.get(cluster_id, ()))

@@ -126,6 +126,10 @@ def _queue_for_sqlite_writer(component: str) -> bool:
     return True
 
 
+# What a batch reads of the cluster's row when it takes the lock (not the scenario or traffic state).
+LOCK_FIELDS = ("revision", "components", "clock_paused", "clock_speed", "clock_sim_anchor", "clock_wall_anchor", "allocations")
+
+
 class Batch:
     """One transaction of writes to one cluster.
 
@@ -196,7 +200,7 @@ class Batch:
         """Take the cluster's write lock and check that etcd and the API server are up."""
         if self._locked:
             return
-        row = Cluster.objects.select_for_update().get(pk=self.cluster.pk)
+        row = Cluster.objects.select_for_update().only(*LOCK_FIELDS).get(pk=self.cluster.pk)
         for component in ("etcd", "kube-apiserver"):
             if not row.component_running(component):
                 raise Unavailable(f"{component} is stopped: the API is unavailable", retry_after=1)
