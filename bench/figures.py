@@ -25,13 +25,14 @@ class Sizes:
     page_writes: int = 20
     kill_pods: int = 300
     kubectl_runs: int = 3
-    # time limits of the slow steps
-    add_limit: float = 300
-    ready_limit: float = 180
-    create_limit: float = 300
-    bind_limit: float = 300
-    running_limit: float = 300
+    # time limits of the slow steps (the whole bench stays under about 45 minutes when every one is hit)
+    add_limit: float = 240
+    ready_limit: float = 120
+    create_limit: float = 180
+    bind_limit: float = 180
+    running_limit: float = 240
     write_limit: float = 10  # one write's wait for its frame
+    writes_limit: float = 120  # all the writes of a latency figure
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -40,7 +41,7 @@ class Sizes:
 FULL = Sizes()
 QUICK = Sizes(big_nodes=20, bind_pods=200, big_pods=400, scale_nodes=10, scale_replicas=100, fps_seconds=3,
               idle_window=5, settle=3, gets=50, learners=3, learner_writes=6, pages=3, page_writes=3, kill_pods=20,
-              kubectl_runs=1, add_limit=60, ready_limit=60, create_limit=60, bind_limit=60, running_limit=90, write_limit=10)
+              kubectl_runs=1, add_limit=60, ready_limit=60, create_limit=60, bind_limit=60, running_limit=90, write_limit=10, writes_limit=30)
 
 
 def sizes_for(quick: bool, nodes: int | None = None) -> Sizes:

@@ -90,14 +90,14 @@ class Playground:
         raise RuntimeError(f"the playground did not answer /healthz within {timeout:.0f} s: {self.log_tail()}")
 
     def stop(self) -> list[str]:
-        """Ctrl-C every process, kill those still running 20 s later; return the roles killed."""
+        """Ctrl-C every process, kill those still running 10 s later; return the roles killed."""
         killed = []
         for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
         for role, proc in self.procs.items():
             try:
-                proc.wait(20)
+                proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

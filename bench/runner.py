@@ -110,7 +110,7 @@ def one_run(scenario, keys: list[str], sizes: Sizes, options: Options, mode: str
         t_stop = time.monotonic()
         killed = pg.stop()
         if killed:
-            report.step(f"{', '.join(killed)} did not stop within 20 s of Ctrl-C and was killed")
+            report.step(f"{', '.join(killed)} did not stop within 10 s of Ctrl-C and was killed")
         elif time.monotonic() - t_stop > 5:
             report.step(f"stopping the playground took {time.monotonic() - t_stop:.0f} s")
     seconds = time.monotonic() - t0
@@ -157,6 +157,8 @@ def _commit(repo: Path) -> str:
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
+    if head.returncode != 0:
+        return "not a git checkout"
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 

@@ -40,6 +40,7 @@ def run(pg: harness.Playground, sizes, report) -> None:
         return created >= sizes.bind_pods, f"{created:,} of {sizes.bind_pods:,} pods created (scheduler stopped)"
     harness.wait_until(all_pending, sizes.create_limit, interval=1.0)
     unbound = len(client.ok("GET", UNBOUND)["items"])
+    report.info.update(pending_created_s=time.monotonic() - t0)
     report.step(f"{unbound:,} pods Pending without a node after {time.monotonic() - t0:.1f} s")
 
     harness.set_component(client, "demo", "kube-scheduler", True)
@@ -60,8 +61,11 @@ def run(pg: harness.Playground, sizes, report) -> None:
         report.miss("bind-rate", f"{bound:,} of {unbound:,} bound after {elapsed:.0f} s ({bound / elapsed:,.1f} pods/s)",
                     partial_rate=bound / elapsed)
         report.step(f"binding not reached: {bound:,} of {unbound:,} after {elapsed:.0f} s")
-        # The rest needs the pods on nodes: skip it rather than wait for it.
-        report.close("not reached", f"binding did not finish: {bound:,} of {unbound:,} bound after {elapsed:.0f} s")
+        # The rest needs the pods on nodes: skip it rather than wait for it, but list what there is.
+        reached = f"binding did not finish: {bound:,} of {unbound:,} bound after {elapsed:.0f} s"
+        if report.wants("kubectl-get-pods"):
+            get_pods(pg, sizes, report, reached)
+        report.close("not reached", reached)
         return
 
     if not report.wants("big-not-ready", "big-rss", "kubectl-get-pods"):
@@ -106,7 +110,8 @@ def big(pg, client, sizes, report, nodes: int) -> None:
         return ready >= sizes.big_pods, f"{ready:,} of {sizes.big_pods:,} pods Ready ({created:,} created)"
     reached = ""
     try:
-        took = harness.wait_until(all_running, sizes.create_limit + sizes.running_limit, interval=1.0)
+        took = harness.wait_until(all_running, sizes.running_limit, interval=1.0)
+        report.info.update(big_ready_s=took)
         report.step(f"{sizes.big_pods:,} pods Ready {took:.1f} s after the last Deployments were created")
     except harness.NotReached as missed:
         reached = str(missed)
@@ -121,18 +126,23 @@ def big(pg, client, sizes, report, nodes: int) -> None:
         report.add("big-not-ready", nodes - ready, f"{ready:,} of {nodes:,} nodes Ready with every pod Running")
         report.add("big-rss", sum(rss.values()), f"peak {sum(peak.values()):,.0f} MB", per_process=rss, peak=peak)
     if report.wants("kubectl-get-pods"):
-        kubeconfig = pg.kubeconfig("demo")
-        times, lines = [], 0
-        for _ in range(sizes.kubectl_runs):
-            seconds, done = harness.kubectl(kubeconfig, "get", "pods", "-A", timeout=300)
-            if done.returncode != 0:
-                raise RuntimeError(f"kubectl get pods -A: {done.stderr.strip()[:300]}")
-            times.append(seconds)
-            lines = len(done.stdout.splitlines()) - 1
-        median = statistics.median(times)
-        note = f"{lines:,} pods listed; runs {', '.join(f'{t:.2f}' for t in times)} s"
-        if reached:
-            report.miss("kubectl-get-pods", f"{note}; the cluster was not complete: {reached}", median)
-        else:
-            report.add("kubectl-get-pods", median, note, pods=lines, runs_s=times)
-        report.step(f"kubectl get pods -A: median {median:.2f} s ({lines:,} pods)")
+        get_pods(pg, sizes, report, reached)
+
+
+def get_pods(pg, sizes, report, reached: str) -> None:
+    """`kubectl get pods -A`, timed; only a partial figure when the cluster is not complete (`reached`)."""
+    kubeconfig = pg.kubeconfig("demo")
+    times, lines = [], 0
+    for _ in range(sizes.kubectl_runs):
+        seconds, done = harness.kubectl(kubeconfig, "get", "pods", "-A", timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"kubectl get pods -A: {done.stderr.strip()[:300]}")
+        times.append(seconds)
+        lines = len(done.stdout.splitlines()) - 1
+    median = statistics.median(times)
+    note = f"{lines:,} pods listed; runs {', '.join(f'{t:.2f}' for t in times)} s"
+    if reached:
+        report.miss("kubectl-get-pods", f"{note}; the cluster was not complete: {reached}", median)
+    else:
+        report.add("kubectl-get-pods", median, note, pods=lines, runs_s=times)
+    report.step(f"kubectl get pods -A: median {median:.2f} s ({lines:,} pods)")
