@@ -20,7 +20,7 @@ from orchestrator.controlplane.runner import Component
 from orchestrator.kubelet.kubelet import Kubelet
 from orchestrator.models import Cluster, Machine
 from orchestrator.proxy.kube_proxy import KubeProxy
-from orchestrator.store import watch
+from orchestrator.store import notify, watch
 from orchestrator.store.services import Batch
 
 
@@ -32,7 +32,7 @@ class NodeHeartbeats(Component):
     name = "kubelet"
     leader_elect = True  # one process runs a cluster's machines
     waits_out_outages = True
-    follows = ("Node",)  # a Node written by someone else is read again (and posted Ready if need be)
+    follows = ("Node", notify.MACHINES)  # a Node written by someone else is read again (and posted Ready if need be)
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
@@ -51,7 +51,7 @@ class NodeAgents(Component):
     name = "node-agents"
     leader_elect = True  # one process runs a cluster's machines
     waits_out_outages = True  # containers keep running and kube-proxy keeps its rules while the API is down
-    follows = ("Pod", "Service", "Endpoints")
+    follows = ("Pod", "Service", "Endpoints", notify.MACHINES)
 
     def __init__(self) -> None:
         super().__init__()

@@ -7,7 +7,7 @@ from orchestrator.controlplane import clock
 from orchestrator.models import Cluster, Machine, Sandbox
 from orchestrator.store import notify
 from orchestrator.store.errors import AlreadyExists, FieldErrors, NotFound
-from orchestrator.store.services import playground_event
+from orchestrator.store.services import client_write, playground_event
 from orchestrator.store.validation import dns1123_subdomain_errors
 
 RUNTIMES = ("docker", "containerd", "cri-o")
@@ -37,14 +37,15 @@ def validate_machine(*, cluster: Cluster, name: str, role: str, runtime: str, cp
 
 def machine_add(*, cluster: Cluster, name: str, role: str = "worker", runtime: str = "containerd", cpu_m: int = WORKER_CPU_M, memory: int = WORKER_MEMORY, max_pods: int = 110, powered: bool = True) -> Machine:
     """Add a machine; switched on (the default), its kubelet registers the Node on its next pass."""
-    validate_machine(cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods)
-    top = Machine.objects.filter(cluster=cluster).order_by("-index").values_list("index", flat=True).first()
-    index = 0 if top is None else top + 1
-    machine = Machine.objects.create(
-        cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods,
-        index=index, powered=powered, booted_at=clock.sim_seconds(cluster),
-    )
-    transaction.on_commit(lambda: notify.cluster_changed(cluster.pk))
+    with client_write():
+        validate_machine(cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods)
+        top = Machine.objects.filter(cluster=cluster).order_by("-index").values_list("index", flat=True).first()
+        index = 0 if top is None else top + 1
+        machine = Machine.objects.create(
+            cluster=cluster, name=name, role=role, runtime=runtime, cpu_m=cpu_m, memory=memory, max_pods=max_pods,
+            index=index, powered=powered, booted_at=clock.sim_seconds(cluster),
+        )
+    transaction.on_commit(lambda: notify.cluster_changed(cluster.pk, kinds=[notify.MACHINES]))
     return machine
 
 
@@ -55,10 +56,14 @@ def machine_get(*, cluster: Cluster, name: str) -> Machine:
     return machine
 
 
-@transaction.atomic
 def machine_power(*, machine: Machine, on: bool) -> Machine:
     """Switch a machine on or off. Off kills its kubelet, kube-proxy and containers at
     once and tells the control plane nothing; on boots it, and its kubelet re-registers."""
+    with client_write():
+        return _power(machine, on)
+
+
+def _power(machine: Machine, on: bool) -> Machine:
     if machine.powered == on:
         return machine
     machine.powered = on
@@ -67,7 +72,7 @@ def machine_power(*, machine: Machine, on: bool) -> Machine:
     else:
         Sandbox.objects.filter(machine=machine).delete()
     machine.save(update_fields=["powered", "booted_at"])
-    transaction.on_commit(lambda: notify.cluster_changed(machine.cluster_id))
+    transaction.on_commit(lambda: notify.cluster_changed(machine.cluster_id, kinds=[notify.MACHINES]))
     if on:
         playground_event(machine.cluster, node=machine.name, reason="MachinePoweredOn", message=f"Machine {machine.name} was switched on: its kubelet starts and registers again")
     else:

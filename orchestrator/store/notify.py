@@ -29,6 +29,7 @@ GROUP = "store.revisions"
 _listener: threading.Thread | None = None
 _subscriptions: "set[Subscription]" = set()
 EVERYTHING = "*"  # in a subscription's dirty kinds: look at the cluster whatever it follows
+MACHINES = "~machines"  # not a kind: the simulated machines (added, switched on or off), which only node agents follow
 
 
 class Subscription:
@@ -112,17 +113,19 @@ def revision_committed(cluster_id: int, revision: int, *, kinds=None, relay: boo
         _relay({"type": "store.revision", "cluster": cluster_id, "revision": revision, "kinds": sorted(kinds) if kinds is not None else None})
 
 
-def cluster_changed(cluster_id: int, *, relay: bool = True) -> None:
-    """Wake every subscriber for a change to the cluster outside the log (its row, its machines)."""
+def cluster_changed(cluster_id: int, *, kinds=None, relay: bool = True) -> None:
+    """Wake the subscribers for a change to the cluster outside the log: its row (every
+    subscriber), or with `kinds` those that follow them (`MACHINES`: the node agents)."""
     global _generation
+    kinds = frozenset(kinds) if kinds is not None else None
     with _condition:
         _generation += 1
         _condition.notify_all()
         subscriptions = list(_subscriptions)
     for subscription in subscriptions:
-        subscription.offer(cluster_id, None)
+        subscription.offer(cluster_id, kinds)
     if relay:
-        _relay({"type": "store.revision", "cluster": cluster_id, "revision": None, "kinds": None})
+        _relay({"type": "store.revision", "cluster": cluster_id, "revision": None, "kinds": sorted(kinds) if kinds is not None else None})
 
 
 def wait(cluster_id: int, after: int, timeout: float) -> int:
@@ -213,7 +216,7 @@ def start_relay_listener() -> None:
         while True:
             message = await layer.receive(channel)
             if message.get("revision") is None:
-                cluster_changed(int(message["cluster"]), relay=False)
+                cluster_changed(int(message["cluster"]), kinds=message.get("kinds"), relay=False)
             else:
                 kinds = message.get("kinds")
                 revision_committed(int(message["cluster"]), int(message["revision"]), kinds=kinds, relay=False)

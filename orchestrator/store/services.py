@@ -91,6 +91,20 @@ class WriterQueue:
 _SQLITE_WRITER = WriterQueue()
 
 
+@contextmanager
+def client_write(component: str = "playground"):
+    """A transaction for a write outside a Batch (machines, the cluster's row) that a person waits
+    on: on SQLite it takes its turn in the writer queue, ahead of the components' passes, instead
+    of polling SQLite's lock while they write."""
+    queued = _queue_for_sqlite_writer(component)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        if queued:
+            _SQLITE_WRITER.release()
+
+
 class RecentEvents:
     """The Events this process wrote lately, per (cluster, object uid, reason): a bounded LRU."""
 
