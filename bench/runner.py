@@ -114,6 +114,8 @@ def one_run(scenario, keys: list[str], sizes: Sizes, options: Options, mode: str
         elif time.monotonic() - t_stop > 5:
             report.step(f"stopping the playground took {time.monotonic() - t_stop:.0f} s")
     seconds = time.monotonic() - t0
+    if status == "ok" and any(r.status != "ok" for r in report.results.values()):
+        status = "partly not reached"
     print(f"   ({scenario.NAME}: {status}, {seconds:.0f} s)", flush=True)
     into.scenarios.setdefault(scenario.NAME, []).append({"status": status, "seconds": round(seconds, 1),
                                                          "steps": report.steps, "info": report.info})
