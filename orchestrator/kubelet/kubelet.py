@@ -77,12 +77,10 @@ class Kubelet:
         """One pass over the pods of `machines`; `resync` also reconciles each machine's
         sandboxes with the pods bound to it (periodically, as the kubelet's housekeeping), as
         a fresh boot does. Return simulated seconds until a pod has something due."""
-        for machine in fresh:
-            self._resync_machine(machine)
+        self._resync_machines(fresh)
         self._pods(machines)
         if resync:
-            for machine in machines:
-                self._resync_machine(machine)
+            self._resync_machines(machines)
         later = Sandbox.objects.filter(cluster=self.cluster, machine__in=machines, next_at__gt=self.now).aggregate(at=Min("next_at"))["at"]
         if later is not None:
             self.waits.append(later - self.now)  # the sandboxes not due in this pass
@@ -173,18 +171,24 @@ class Kubelet:
             if machine is not None:
                 self._sync_pod(machine, pod, sandbox)
 
-    def _resync_machine(self, machine: Machine) -> None:
+    def _resync_machines(self, machines: list[Machine]) -> None:
         """Start sandboxes for live pods that have none (after a boot) and drop orphans."""
-        live = {str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, node_name=machine.name).exclude(phase__in=("Succeeded", "Failed"))}
-        have = set()
-        for sandbox in Sandbox.objects.filter(machine=machine):
-            if sandbox.pod_uid not in live:
+        if not machines:
+            return
+        live: dict[str, dict[str, Pod]] = {m.name: {} for m in machines}
+        for pod in Pod.objects.filter(cluster=self.cluster, node_name__in=list(live)).exclude(phase__in=("Succeeded", "Failed")):
+            live[pod.node_name][str(pod.uid)] = pod
+        have: dict[int, set] = {m.pk: set() for m in machines}
+        names = {m.pk: m.name for m in machines}
+        for sandbox in Sandbox.objects.filter(machine__in=machines).only("id", "machine_id", "pod_uid"):
+            if sandbox.pod_uid not in live[names[sandbox.machine_id]]:
                 sandbox.delete()
             else:
-                have.add(sandbox.pod_uid)
-        for uid, pod in live.items():
-            if uid not in have:
-                self._sync_pod(machine, pod, None)
+                have[sandbox.machine_id].add(sandbox.pod_uid)
+        for machine in machines:
+            for uid, pod in live[machine.name].items():
+                if uid not in have[machine.pk]:
+                    self._sync_pod(machine, pod, None)
 
     def _sync_pod(self, machine: Machine, pod: Pod, sandbox: Sandbox | None) -> None:
         obj = to_dict(KINDS["Pod"], pod)
