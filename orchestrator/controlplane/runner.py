@@ -148,7 +148,7 @@ class Runner:
                         component.reset(cluster.pk)
                         delay, wrote = None, False
                     stepped = stepped or wrote
-                    self._due[key] = now + (IDLE_RECHECK if delay is None else clock.wall_delay(cluster, delay))
+                    self._due[key] = self._next_look(component, cluster, key, now, delay)
                 if delay is not None:
                     self.sim_wait = delay if self.sim_wait is None else min(self.sim_wait, delay)
                     if not component.housekeeping:
@@ -165,6 +165,15 @@ class Runner:
         for cluster_id in [c for c in self._rows if c not in live]:
             del self._rows[cluster_id]
         return max(wait, 0.0)
+
+    def _next_look(self, component: Component, cluster: Cluster, key: tuple[str, int], now: float, delay: float | None) -> float:
+        """When (wall time) to tick the component on the cluster again without being woken."""
+        due = now + (IDLE_RECHECK if delay is None else clock.wall_delay(cluster, delay))
+        if key in self._backoff:  # failed: try again when its back-off ends
+            due = min(due, self._backoff[key][1])
+        if self.elect and component.leader_elect:
+            due = min(due, now + leader.RENEW_SECONDS)  # the leader renews its Lease; a standby looks whether it lapsed
+        return due
 
     def _tick(self, component: Component, cluster: Cluster) -> tuple[float | None, bool]:
         """Run one component on one cluster; return its delay and whether it took a step."""

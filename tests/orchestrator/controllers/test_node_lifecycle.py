@@ -81,3 +81,21 @@ def test_a_jump_of_the_clock_does_not_make_live_nodes_look_silent(cluster, sim):
     sim.advance(30)
     sim.run_until(lambda: Node.objects.get(cluster=cluster, name="worker-1").ready == "Unknown", within=15, what="worker-1 Unknown")
     assert Node.objects.filter(cluster=cluster, ready="True").count() == 3
+
+
+def test_renewals_the_controller_has_not_read_yet_do_not_make_a_node_dead(cluster, sim, sync):
+    """Under load the controller-manager may look at a node long after it last read the log:
+    it reads the node's Lease before judging it dead, so a live kubelet keeps its node Ready."""
+    from orchestrator.controlplane.runner import Runner
+    from orchestrator.nodes.agents import NodeHeartbeats
+
+    sim.run_until(lambda: nodes_ready(cluster), within=10)
+    controller = NodeLifecycleController()
+    sync(controller, "/worker-1")  # first sight; from here on it reads no log entries
+    kubelets = Runner([NodeHeartbeats()], clusters=[cluster.name], elect=False)
+    for _ in range(16):  # longer than the 6 s grace period, the kubelets renewing every second
+        sim.advance(0.5)
+        kubelets.step()
+        sync(controller, "/worker-1")
+    assert Node.objects.get(cluster=cluster, name="worker-1").ready == "True"
+    assert not Event.objects.filter(cluster=cluster, reason="NodeNotReady").exists()
