@@ -148,15 +148,40 @@ def _handle(req: handlers.ApiRequest, verb: str) -> tuple[int, dict]:
     raise MethodNotAllowed("the server does not allow this method on the requested resource")
 
 
+DISCOVERY_TARGETS = ("version", "api", "apis", "group", "resources", "openapi-v2", "openapi-v3")
+
+
+def _serve(request: HttpRequest, cluster: str, r: Route, verb: str) -> tuple[int, dict, list]:
+    """A plain request (not a watch, a log or discovery), whole in one worker thread."""
+    req = _build_request(request, cluster_get(cluster), r)
+    code, body = _handle(req, verb)
+    return code, body, req.warnings
+
+
+def _plain_verb(request: HttpRequest, r: Route | None) -> str | None:
+    """The verb of a request `_serve` can answer in one go, else None."""
+    if r is None or r.target in DISCOVERY_TARGETS or r.subresource == "log":
+        return None
+    try:
+        verb = _verb(request.method, r, _params(request))
+    except Exception:  # answered, in the usual order, by the general path
+        return None
+    return verb if verb != "watch" and _allowed(r, verb) else None
+
+
 @csrf_exempt
 async def kube_api(request: HttpRequest, cluster: str, path: str = "") -> HttpResponse:
     """Serve one Kubernetes API request of the cluster."""
     try:
-        cluster_obj = await sync_to_async(cluster_get)(cluster)
         r = route(path)
+        verb = _plain_verb(request, r)
+        if verb is not None:  # the common case: one hop to a worker thread (and its open connection)
+            code, body, warnings = await sync_to_async(_serve, thread_sensitive=False)(request, cluster, r, verb)
+            return json_response(body, status=code, warnings=warnings)
+        cluster_obj = await sync_to_async(cluster_get)(cluster)
         if r is None:
             raise NotFound("the server could not find the requested resource")
-        if r.target in ("version", "api", "apis", "group", "resources", "openapi-v2", "openapi-v3"):
+        if r.target in DISCOVERY_TARGETS:
             await sync_to_async(handlers.ensure_available)(cluster_obj)
             if request.method != "GET":
                 raise MethodNotAllowed("the server does not allow this method on the requested resource")
