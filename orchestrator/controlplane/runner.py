@@ -142,6 +142,7 @@ class Runner:
                 if kinds is not None and not _woken(component, kinds) and now + COALESCE < self._due.get(key, 0.0):
                     delay = None
                 else:
+                    cluster.woken_by = kinds  # what woke this pass (None: look at everything), for a component's caches
                     try:
                         delay, wrote = self._tick(component, cluster)
                     except Cluster.DoesNotExist:  # removed (or reset) during the pass: nothing left to do

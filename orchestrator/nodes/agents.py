@@ -36,7 +36,10 @@ class NodeHeartbeats(Component):
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
-        machines = list(Machine.objects.filter(cluster=cluster, powered=True))
+        woken = getattr(cluster, "woken_by", None)
+        if "machines" not in state or woken is None or {notify.MACHINES, notify.EVERYTHING} & woken:
+            state["machines"] = list(Machine.objects.filter(cluster=cluster, powered=True))
+        machines = state["machines"]  # the powered machines, read again when told they changed
         memory = state.setdefault("kubelet", {})
         entries = watch.follow(cluster=cluster, state=state, kinds=self.follows)
         with Batch(cluster, component="kubelet-heartbeat", manager="kubelet") as batch:

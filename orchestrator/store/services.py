@@ -91,6 +91,10 @@ class WriterQueue:
 _SQLITE_WRITER = WriterQueue()
 
 
+class _LeaseChanged(Exception):
+    """A node Lease was written by someone else since its kubelet last wrote it."""
+
+
 @contextmanager
 def client_write(component: str = "playground"):
     """A transaction for a write outside a Batch (machines, the cluster's row) that a person waits
@@ -360,19 +364,34 @@ class Batch:
         object the kubelet alone writes, so it needs no defaulting or validation. A Lease
         that someone else changed since (its resourceVersion moved) or removed is left
         out; the caller reads it afresh. Return the renewed objects.
+
+        The UPDATE names each Lease's resourceVersion, so nobody's write is overwritten; when
+        fewer rows than Leases change (someone wrote one meanwhile), it is undone and done again
+        for the Leases whose resourceVersion is still the one known.
         """
         self.lock()
-        info = KINDS["Lease"]
+        if not leases:
+            return []
+        mark = (self._revision, len(self._log))
+        try:
+            with transaction.atomic():  # a savepoint
+                return self._renew_leases(leases, renew_time, expected=len(leases))
+        except _LeaseChanged:
+            self._revision = mark[0]
+            del self._log[mark[1]:]
         names = [lease["metadata"]["name"] for lease in leases]
-        current = dict(info.model.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names).values_list("name", "resource_version"))
+        current = dict(KINDS["Lease"].model.objects.filter(cluster=self.cluster, namespace="kube-node-lease", name__in=names).values_list("name", "resource_version"))
+        unchanged = [lease for lease in leases if current.get(lease["metadata"]["name"]) == int(lease["metadata"]["resourceVersion"])]
+        return self._renew_leases(unchanged, renew_time, expected=None)
+
+    def _renew_leases(self, leases: list[dict], renew_time: str, *, expected: int | None) -> list[dict]:
+        info = KINDS["Lease"]
         renewed, rows = [], []
         for lease in leases:
             meta = lease["metadata"]
-            if current.get(meta["name"]) != int(meta["resourceVersion"]):
-                continue
             self._revision += 1
             obj = {**lease, "metadata": {**meta, "resourceVersion": str(self._revision)}, "spec": {**lease["spec"], "renewTime": renew_time}}
-            rows.append((json.dumps(obj["spec"]), self._revision, self.cluster.pk, meta["name"]))
+            rows.append((json.dumps(obj["spec"]), self._revision, self.cluster.pk, meta["name"], int(meta["resourceVersion"])))
             self._log.append(self._entry(info, obj, Revision.MODIFIED))
             renewed.append(obj)
         if rows:
@@ -381,9 +400,11 @@ class Batch:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {info.model._meta.db_table} SET spec = %s{cast}, resource_version = %s "
-                    "WHERE cluster_id = %s AND namespace = 'kube-node-lease' AND name = %s",
+                    "WHERE cluster_id = %s AND namespace = 'kube-node-lease' AND name = %s AND resource_version = %s",
                     rows,
                 )
+                if expected is not None and cursor.rowcount != expected:
+                    raise _LeaseChanged
         return renewed
 
     def _entry(self, info: KindInfo, obj: dict, event_type: str) -> Revision:
