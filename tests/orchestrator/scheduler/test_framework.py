@@ -13,6 +13,7 @@ from orchestrator.scheduler.framework import (
     Status,
     default_normalize_score,
     failure_message,
+    feasible_nodes_to_find,
     schedule_one,
     workload_key,
 )
@@ -303,3 +304,20 @@ def test_custom_plugins_and_weights() -> None:
 
     failed = schedule_one(make_pod(), infos[:1], plugins)
     assert failed.message == "0/1 nodes are available: 1 node(s) were odd."
+
+
+@pytest.mark.parametrize("nodes, wanted", [(4, 4), (99, 99), (100, 100), (200, 100), (1000, 420), (5000, 500), (100000, 5000)])
+def test_feasible_nodes_to_find_follows_kube_scheduler(nodes: int, wanted: int) -> None:
+    assert feasible_nodes_to_find(nodes) == wanted
+
+
+def test_with_a_pass_cache_a_big_cluster_is_searched_in_turns_and_alike_pods_share_node_verdicts() -> None:
+    infos = [NodeInfo.from_node(make_node(f"node-{i:03d}")) for i in range(200)]
+    cache: dict = {}
+    first = schedule_one(make_pod("a", cpu="100m", owner="web"), infos, default_plugins(), cache=cache)
+    second = schedule_one(make_pod("b", cpu="100m", owner="web"), infos, default_plugins(), cache=cache)
+    assert [n.node for n in first.nodes] == [f"node-{i:03d}" for i in range(100)]  # stops at 100 feasible
+    assert [n.node for n in second.nodes] == [f"node-{i:03d}" for i in range(100, 200)]  # the next pod goes on
+    assert first.node_name in {n.node for n in first.nodes} and second.node_name in {n.node for n in second.nodes}
+    # Without the cache (a single decision), every node is filtered and can say why.
+    assert len(schedule_one(make_pod("c", cpu="100m"), infos, default_plugins()).nodes) == 200
