@@ -478,6 +478,23 @@ def open_sockets(base_url: str, clusters: list[str], limit: float) -> list[LiveS
     return sockets
 
 
+def probe_pages(client: Client, targets: list[tuple[str, list[LiveSocket]]], count: int, sizes) -> tuple[list[float], int, int]:
+    """Create `count` probe pods one at a time, the i-th in the i-th target's cluster (round robin),
+    each awaited on that target's sockets, within `sizes.writes_limit`; return the delays (ms), the
+    frames that never arrived and how many writes were made."""
+    delays, missed, writes = [], 0, 0
+    stop_at = time.monotonic() + sizes.writes_limit
+    for i in range(count):
+        if time.monotonic() > stop_at:
+            break
+        writes += 1
+        cluster, sockets = targets[i % len(targets)]
+        got, lost = write_to_pages(client, cluster, sockets, f"probe-{i}", sizes.write_limit)
+        delays += got
+        missed += lost
+    return delays, missed, writes
+
+
 def write_to_pages(client: Client, cluster: str, sockets: list[LiveSocket], name: str, limit: float) -> tuple[list[float], int]:
     """Create pod `name` in `cluster` and wait for it on every socket; return the delays (ms) from
     just before the POST to each socket's frame naming it, and the number of sockets it never reached."""

@@ -38,16 +38,7 @@ def run(pg: harness.Playground, sizes, report) -> None:
     sockets = harness.open_sockets(pg.url, names, sizes.ready_limit)
     try:
         report.step(f"{len(sockets)} pages open (one websocket per cluster)")
-        delays, missed, writes = [], 0, 0
-        stop_at = time.monotonic() + sizes.writes_limit
-        for i in range(sizes.learner_writes):
-            if time.monotonic() > stop_at:
-                break
-            writes += 1
-            k = i % len(names)
-            got, lost = harness.write_to_pages(client, names[k], [sockets[k]], f"probe-{i}", sizes.write_limit)
-            delays += got
-            missed += lost
+        delays, missed, writes = harness.probe_pages(client, [(name, [s]) for name, s in zip(names, sockets)], sizes.learner_writes, sizes)
     finally:
         for s in sockets:
             s.close()

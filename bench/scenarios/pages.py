@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import statistics
-import time
 
 from bench import harness, stats
 
@@ -17,15 +16,7 @@ def run(pg: harness.Playground, sizes, report) -> None:
     sockets = harness.open_sockets(pg.url, ["demo"] * sizes.pages, sizes.ready_limit)
     try:
         report.step(f"{len(sockets)} pages open on demo")
-        delays, missed, writes = [], 0, 0
-        stop_at = time.monotonic() + sizes.writes_limit
-        for i in range(sizes.page_writes):
-            if time.monotonic() > stop_at:
-                break
-            writes += 1
-            got, lost = harness.write_to_pages(client, "demo", sockets, f"probe-{i}", sizes.write_limit)
-            delays += got
-            missed += lost
+        delays, missed, writes = harness.probe_pages(client, [("demo", sockets)], sizes.page_writes, sizes)
     finally:
         for s in sockets:
             s.close()

@@ -44,6 +44,9 @@ export class Story {
         if (change.kind === "Node" || change.kind === "Deployment") relevant = true;
       }
     }
+    // The incident can end (its ReplicaSets whole again) a frame before the Deployments' status says
+    // so on this page: a shown banner's count follows the page's store.
+    if (relevant && this.told && !this.banner.hidden) setText(this.text, bannerText(this.told, this.store));
     if (relevant && !this.following) this.scheduleList();
   }
 
@@ -128,6 +131,7 @@ export class Story {
     this.seen.add(incident.start_revision);
     const outcome = incident.outcome;
     if (!outcome) return;
+    this.told = incident;
     setText(this.text, bannerText(incident, this.store));
     const delays = (incident.countdowns || []).map(delayText).filter(Boolean);
     setText(this.delays, [delays.length ? `configured: ${delays.join(" + ")}` : "", `${outcome.wall_seconds.toFixed(1)} s on the wall clock`].filter(Boolean).join(" · "));
