@@ -28,6 +28,15 @@ MACHINES_PER_BATCH = 20  # machines whose pods one batch serves: each holds the 
 POD_WORK_BUDGET = 0.3  # wall seconds of pod work per pass: heartbeats must not wait behind a big rollout
 
 
+def powered_machines(cluster: Cluster, state: dict) -> list[Machine]:
+    """The cluster's powered machines, kept in `state` and read again when the runner says they
+    (or the cluster's row) changed, or on a pass that looks at everything."""
+    woken = getattr(cluster, "woken_by", None)
+    if "machines" not in state or woken is None or {notify.MACHINES, notify.EVERYTHING} & woken:
+        state["machines"] = list(Machine.objects.filter(cluster=cluster, powered=True))
+    return state["machines"]
+
+
 class NodeHeartbeats(Component):
     name = "kubelet"
     leader_elect = True  # one process runs a cluster's machines
@@ -36,10 +45,7 @@ class NodeHeartbeats(Component):
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
-        woken = getattr(cluster, "woken_by", None)
-        if "machines" not in state or woken is None or {notify.MACHINES, notify.EVERYTHING} & woken:
-            state["machines"] = list(Machine.objects.filter(cluster=cluster, powered=True))
-        machines = state["machines"]  # the powered machines, read again when told they changed
+        machines = powered_machines(cluster, state)
         memory = state.setdefault("kubelet", {})
         entries = watch.follow(cluster=cluster, state=state, kinds=self.follows)
         with Batch(cluster, component="kubelet-heartbeat", manager="kubelet") as batch:
@@ -66,7 +72,7 @@ class NodeAgents(Component):
 
     def tick(self, cluster: Cluster) -> float | None:
         state = self.state(cluster)
-        machines = list(Machine.objects.filter(cluster=cluster, powered=True))
+        machines = powered_machines(cluster, state)
         profile = profile_for(cluster.profile)
         memory = state.setdefault("kubelet", {})
         entries = watch.follow(cluster=cluster, state=state, kinds=self.follows)

@@ -163,6 +163,8 @@ class Batch:
         self._revision = 0
         self._log: list[Revision] = []
         self._event_cache: dict[tuple, object] = {}
+        self._namespaces_seen: set[str] = set()  # namespaces known to exist in this batch (Events)
+        self._namespaces_open: set[str] = set()  # namespaces known to take new objects in this batch
 
     # -- transaction ---------------------------------------------------------------
     def __enter__(self) -> "Batch":
@@ -476,7 +478,7 @@ class Batch:
                 row.finalizers = [f for f in row.finalizers if f not in ("foregroundDeletion", "orphan")] + [finalizer]
                 changed = True
         if kind == "Namespace":
-            self.__dict__.get("_namespaces_open", set()).discard(name)
+            self._namespaces_open.discard(name)
             if row.deletion_timestamp is None:
                 row.deletion_timestamp = self.now
                 row.status = {**row.status, "phase": "Terminating"}
@@ -580,14 +582,14 @@ class Batch:
         _RECENT_EVENTS.put((self.cluster.pk, meta.get("uid"), reason), (row.pk, message, component))
 
     def _namespace_exists(self, namespace: str) -> bool:
-        known = self.__dict__.setdefault("_namespaces_seen", set())
+        known = self._namespaces_seen
         if namespace not in known and Namespace.objects.filter(cluster=self.cluster, name=namespace).exists():
             known.add(namespace)
         return namespace in known
 
     # -- admission ------------------------------------------------------------------
     def _check_namespace_open(self, namespace: str, info: KindInfo, name: str) -> None:
-        open_ = self.__dict__.setdefault("_namespaces_open", set())  # checked once per batch
+        open_ = self._namespaces_open  # checked once per batch
         if namespace in open_:
             return
         ns = Namespace.objects.filter(cluster=self.cluster, name=namespace).first()
