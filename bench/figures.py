@@ -80,6 +80,7 @@ FIGURES: list[Figure] = [
     Figure("live-learners-p95", "learners", "API write -> every open page, {learners} learners x 1 page, p95", "ms", "< 150"),
     Figure("live-pages-p95", "pages", "API write -> every open page, {pages} pages on one cluster, p95", "ms", "< 250"),
     Figure("kubectl-get-pods", "thousand", "kubectl get pods -A, {big_pods} pods", "s", "< 2"),
+    Figure("kubectl-get-pods-whole", "thousand", "kubectl get pods -A --chunk-size=0 (one request), {big_pods} pods", "s", "< 2"),
     Figure("get-object", "demo", "single-object GET, median", "ms", "< 5"),
     Figure("kill-node-beyond", "kill-node", "kill a node holding {kill_pods} pods -> all Ready elsewhere, beyond the delays", "s", "< 1"),
     Figure("topology-fps", "scale", "topology page, {scale_replicas} pods churning", "fps", ">= 30", True),

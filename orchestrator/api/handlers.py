@@ -8,6 +8,8 @@ import copy
 import json
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from orchestrator.controlplane import clock
 from orchestrator.models import Cluster, Sandbox
 from orchestrator.store import services
@@ -166,17 +168,22 @@ def select(req: ApiRequest) -> tuple[list[dict], int, str, int | None]:
         if column:
             qs = qs.filter(**{column: requirement.value}) if requirement.equal else qs.exclude(**{column: requirement.value})
     start = _parse_continue(req.params["continue"]) if req.params.get("continue") else ""
+    if start:
+        # Keyset paging: the page starts after the last key of the one before, in SQL, so
+        # page N reads its own rows only and not the N-1 pages before it.
+        namespace, _, name = start.partition("/")
+        qs = qs.filter(Q(namespace__gt=namespace) | Q(namespace=namespace, name__gt=name))
     rows = qs.order_by("namespace", "name")
     try:
         limit = int(req.params.get("limit") or 0)
     except ValueError as exc:
         raise BadRequest(f"invalid limit: {req.params.get('limit')}") from exc
+    if limit > 0 and not labels and not fields:
+        rows = rows[:limit + 1]
     items = []
     token, remaining = "", None
     for row in rows.iterator(chunk_size=2000):
         key = f"{row.namespace}/{row.name}"
-        if start and key <= start:
-            continue
         if labels and not labels_match(labels, row.labels):
             continue
         obj = to_dict(info, row, copy_body=False)
