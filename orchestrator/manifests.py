@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from orchestrator.api import field_validation, patches
+from orchestrator.api import field_validation, parsing, patches
 from orchestrator.api.resources import RESOURCES
 from orchestrator.models import Cluster
 from orchestrator.store.errors import Cause, Invalid, StoreError
@@ -20,6 +20,7 @@ from orchestrator.store.services import Batch
 
 SERVED = {(r.group_version, r.kind): r for r in RESOURCES if r.plural != "bindings"}
 UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+GO_FIELD = re.compile(r"Go struct field \w+\.(\S+) of type")
 
 
 class ManifestError(Invalid):
@@ -60,6 +61,11 @@ def parse(text: str) -> list[tuple[dict, yaml.Node, str]]:
     """Return (object, node, document text) for each non-empty document; ManifestError on bad YAML."""
     if not isinstance(text, str) or not text.strip():
         _fail("the manifest is empty", [_cause("", "the manifest is empty", 1, "FieldValueRequired")])
+    try:
+        parsing.check_size(text)
+        parsing.check_yaml(text)
+    except parsing.InputLimitError as exc:
+        _fail(f"the manifest is refused: {exc}", [_cause("", str(exc), 1, "FieldValueInvalid")])
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         objects = list(yaml.safe_load_all(text))
@@ -107,6 +113,10 @@ def apply_manifest(*, cluster: Cluster, text: str, namespace: str = "default") -
                     field = match.group(1) if match else ""
                     causes.append(_cause(field, problem, line_of(node, field) if field else line, "FieldValueInvalid"))
                 _fail(f"{resource.kind} is invalid: " + ", ".join(problems), causes)
+            problem = field_validation.type_error((resource.group_version, resource.kind), obj)
+            if problem:
+                field = GO_FIELD.search(problem).group(1)
+                _fail(f"{resource.kind} is invalid: {problem}", [_cause(field, problem, line_of(node, field) or line, "FieldValueTypeInvalid")])
             meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) else None
             if meta is None:
                 _fail(f"line {line}: metadata must be a mapping", [_cause("metadata", "must be a mapping", line_of(node, "metadata"))])

@@ -67,7 +67,7 @@ import json
 import re
 from typing import Iterable, Union
 
-from orchestrator.api import openapi
+from orchestrator.api import openapi, parsing
 
 KindKey = Union[tuple[str, str], str]
 
@@ -187,15 +187,22 @@ class _Object(list):
 
 def _parse_json(text: str):
     try:
-        return json.loads(text, object_pairs_hook=_Object)
+        return parsing.load_json(text, object_pairs_hook=_Object)
+    except parsing.InputLimitError:
+        raise
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON body: {exc}") from exc
 
 
 def _parse_yaml(text: str):
-    """Return (go-yaml duplicate-key messages, the document as plain JSON-like data)."""
+    """Return (go-yaml duplicate-key messages, the document as plain JSON-like data).
+
+    The limits of ``parsing`` (depth, aliases, size) are checked first: the walk below
+    expands aliases, so an unchecked "billion laughs" document would never end.
+    """
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
+        parsing.check_json(text)
         # JSON is YAML, and kubectl sends JSON even as application/apply-patch+yaml;
         # PyYAML rejects the tab indentation JSON often has, so read it as JSON,
         # keeping the line of every value for go-yaml's messages.
@@ -209,7 +216,7 @@ def _parse_yaml(text: str):
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = parsing.compose(text)
     except yaml.YAMLError as exc:
         raise ValueError(f"invalid YAML body: {exc}") from exc
     if node is None:
@@ -459,6 +466,166 @@ def _walk(schema: dict | None, node, path: str, errors: _Errors, typed: bool) ->
             return
         for index, item in enumerate(node):
             _walk(items, item, f"{path}[{index}]", errors, typed=typed)
+
+
+# --------------------------------------------------------------------------
+# types and numeric ranges, as Go's JSON decoder refuses them
+
+
+INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_FREE_DEFINITIONS = {  # types with their own decoding (numbers allowed, several forms): not checked here
+    "io.k8s.apimachinery.pkg.api.resource.Quantity",
+    "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
+    "io.k8s.apimachinery.pkg.apis.meta.v1.Time",
+    "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
+    "io.k8s.apimachinery.pkg.runtime.RawExtension",
+    "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
+}
+
+
+def type_error(kind_key: KindKey, obj) -> str | None:
+    """The first value of the wrong JSON type or out of its integer range, in Go's words, or None.
+
+    kube-apiserver decodes a body into Go structs: ``"replicas": 2147483648`` or ``"10"`` cannot
+    be stored in an int32 and the request is refused (400) with ``json: cannot unmarshal
+    number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32``:
+    the struct holding the field, the JSON path from the object's root without list
+    indexes, and the field's Go type. Values inside free-form types (quantities,
+    int-or-string, times, raw extensions) are left to validation.
+    """
+    name = _root_name(kind_key)
+    if name is None:
+        return None
+    return _types(name, openapi.definitions()[name], obj, "")
+
+
+def _root_name(kind_key: KindKey) -> str | None:
+    if isinstance(kind_key, str):
+        return kind_key if kind_key in openapi.definitions() else None
+    return openapi.definition_name(*kind_key)
+
+
+def _ref_name(schema: dict) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if ref else None
+
+
+def _go_type(schema: dict) -> str:
+    name = _ref_name(schema)
+    if name is not None:
+        parts = name.split(".")
+        target = openapi.definitions().get(name) or {}
+        if target.get("type") not in (None, "object") and name not in _FREE_DEFINITIONS:
+            return _go_type(target)
+        return f"{parts[-2]}.{parts[-1]}" if len(parts) >= 2 else name
+    kind = schema.get("type")
+    if kind == "integer":
+        return schema.get("format") or "int64"
+    if kind == "number":
+        return "float64"
+    if kind == "boolean":
+        return "bool"
+    if kind == "string":
+        return "string"
+    if kind == "array":
+        return "[]" + _go_type(schema.get("items") or {})
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        return "map[string]" + _go_type(schema["additionalProperties"])
+    return "interface {}"
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def _types(struct: str, schema: dict, node, path: str) -> str | None:
+    """Check the fields of ``node`` (an object of the definition ``struct``)."""
+    if not isinstance(node, dict):
+        return None
+    properties = schema.get("properties") or {}
+    for key, value in node.items():
+        field = properties.get(key)
+        if field is None or value is None:
+            continue
+        problem = _value(struct, field, value, _join(path, key))
+        if problem:
+            return problem
+    return None
+
+
+def _value(struct: str, schema: dict, value, path: str) -> str | None:
+    """Check one field's value against its schema; ``struct`` holds the field."""
+    if value is None:
+        return None
+    short = struct.rsplit(".", 1)[-1]
+
+    def refuse(what: str, go_type: str | None = None) -> str:
+        return f"json: cannot unmarshal {what} into Go struct field {short}.{path} of type {go_type or _go_type(schema)}"
+
+    name = _ref_name(schema)
+    if name is not None:
+        if name in _FREE_DEFINITIONS:
+            return None
+        target = openapi.definitions().get(name)
+        if target is None:
+            return None
+        if target.get("type") not in (None, "object"):
+            return _value(struct, target, value, path)
+        if target.get("x-kubernetes-preserve-unknown-fields") or "properties" not in target:
+            return None
+        if not isinstance(value, dict):
+            return refuse(_json_kind(value))
+        return _types(name, target, value, path)
+    if schema.get("x-kubernetes-int-or-string") or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return None
+    kind = schema.get("type")
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return refuse(_json_kind(value))
+        low, high = INT_RANGES.get(schema.get("format") or "int64", INT_RANGES["int64"])
+        if isinstance(value, float) or not low <= value <= high:
+            return refuse(f"number {_number_text(value)}")
+        return None
+    if kind == "number":
+        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else refuse(_json_kind(value))
+    if kind == "boolean":
+        return None if isinstance(value, bool) else refuse(_json_kind(value))
+    if kind == "string":
+        if schema.get("format") in ("int-or-string", "date-time"):
+            return None
+        return None if isinstance(value, str) else refuse(_json_kind(value))
+    if kind == "array":
+        if not isinstance(value, list):
+            return refuse(_json_kind(value))
+        items = schema.get("items") or {}
+        for item in value:
+            problem = _value(struct, items, item, path)
+            if problem:
+                return problem
+        return None
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        if not isinstance(value, dict):
+            return refuse(_json_kind(value))
+        for item in value.values():
+            problem = _value(struct, schema["additionalProperties"], item, path)
+            if problem:
+                return problem
+    return None
 
 
 # --------------------------------------------------------------------------

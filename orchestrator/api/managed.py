@@ -22,8 +22,16 @@ def _mode(req) -> str:
 
 
 def check_fields(req, body: dict) -> None:
-    """Check a create/update body for fields the kind does not have and for duplicate fields."""
+    """Check a create/update body for fields the kind does not have and for duplicate fields.
+
+    Whatever fieldValidation says, a value Go could not decode (a string for an int32, a
+    number past int32's range, ...) refuses the body as kube-apiserver's decoder does (400).
+    """
     mode = _mode(req)
+    problem = field_validation.type_error((req.resource.group_version, req.resource.kind), body)
+    if problem:
+        version = req.resource.group_version.rpartition("/")[2]
+        raise BadRequest(f'{req.resource.kind} in version "{version}" cannot be handled as a {req.resource.kind}: {problem}')
     if mode == "Ignore":
         return
     binary = req.content_type.startswith("application/vnd.kubernetes.protobuf")
@@ -39,8 +47,18 @@ def check_fields(req, body: dict) -> None:
 
 
 def check_patched_fields(req, obj: dict) -> None:
-    """Check a patched object: duplicates come from the patch body, unknown fields from the result."""
+    """Check a patched object: duplicates come from the patch body, unknown fields from the result.
+
+    A patched object Go could not decode (a type or an integer range) is refused as
+    kube-apiserver refuses it: 422, ``patch: Invalid value: ...: json: cannot unmarshal ...``.
+    """
     mode = _mode(req)
+    problem = field_validation.type_error((req.resource.group_version, req.resource.kind), obj)
+    if problem:
+        patch_text = req.body.decode("utf-8", "replace")
+        raise Invalid(f'{req.resource.kind} "{req.name}" is invalid: patch: Invalid value: "{patch_text}": {problem}',
+                      kind=req.resource.plural, name=req.name, group=req.resource.group,
+                      causes=[Cause("patch", f'Invalid value: "{patch_text}": {problem}')])
     if mode == "Ignore":
         return
     problems = field_validation.duplicate_fields(req.body) if req.body.lstrip().startswith((b"{", b"[")) else []

@@ -1,16 +1,15 @@
 """Media types: what a request body is in, and what form a response should take."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import yaml
 
 from orchestrator.store.errors import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
-from . import protobuf
+from . import parsing, protobuf
 
-MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's request size limit
+MAX_BODY = parsing.MAX_BODY  # kube-apiserver's request size limit
 
 
 def too_large() -> RequestEntityTooLarge:
@@ -67,12 +66,14 @@ def decode_body(raw: bytes, media: str, expected_kind: str) -> dict:
             raise BadRequest(str(exc)) from exc
     if media in ("application/json", "", "*/*"):
         try:
-            body = json.loads(raw or b"null")
+            body = parsing.load_json(raw or b"null")
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"the object provided is unrecognized (must be of type {expected_kind}): couldn't get version/kind; json parse error: {exc}") from exc
     elif media in ("application/yaml", "application/x-yaml", "text/yaml"):
         try:
-            body = yaml.safe_load(raw or b"")
+            body = parsing.safe_load(raw or b"")
+        except parsing.InputLimitError as exc:
+            raise BadRequest(f"the object provided is unrecognized (must be of type {expected_kind}): {exc}") from exc
         except yaml.YAMLError as exc:
             raise BadRequest(f"the object provided is unrecognized (must be of type {expected_kind}): yaml: {exc}") from exc
     else:
@@ -106,9 +107,9 @@ def decode_patch(raw: bytes, media: str):
         )
     try:
         if kind == "apply":
-            patch = yaml.safe_load(raw or b"")
+            patch = parsing.safe_load(raw or b"")
         else:
-            patch = json.loads(raw or b"null")
+            patch = parsing.load_json(raw or b"null")
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise BadRequest(f"error decoding patch: {exc}") from exc
     return kind, patch

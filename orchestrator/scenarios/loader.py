@@ -16,7 +16,7 @@ import yaml
 from django.conf import settings
 
 from orchestrator import manifests
-from orchestrator.api import field_validation
+from orchestrator.api import field_validation, parsing
 from orchestrator.controlplane.profiles import PROFILES
 from orchestrator.nodes.machines import ROLES, RUNTIMES
 from orchestrator.store.errors import NotFound
@@ -99,6 +99,7 @@ class _Reader:
 
     def __init__(self, file: str, text: str):
         self.file = file
+        self.source_text = text
         self.loader = yaml.SafeLoader(text)
 
     def fail(self, line_or_node, problem: str):
@@ -106,6 +107,11 @@ class _Reader:
         raise ScenarioFileError(self.file, line, problem)
 
     def root(self) -> yaml.Node:
+        try:
+            parsing.check_size(self.source_text)
+            parsing.check_yaml(self.source_text)
+        except parsing.InputLimitError as error:
+            raise ScenarioFileError(self.file, None, f"refused: {error}") from error
         try:
             node = self.loader.get_single_node()
         except yaml.YAMLError as error:

@@ -30,7 +30,8 @@ from .defaults import apply_defaults
 from .errors import AlreadyExists, BadRequest, Conflict, FieldErrors, Forbidden, Invalid, NotFound, Unavailable
 from .kinds import KINDS, KindInfo
 from .serialize import controller_owner_uid, fill_row, format_time, to_dict
-from .validation import validate_object
+from . import quotas
+from .validation import check_namespace_deletable, validate_object
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 POD_MUTABLE_SPEC = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds")
@@ -290,6 +291,7 @@ class Batch:
         apply_defaults(kind, obj, toleration_seconds=self.profile.default_toleration_seconds)
         self._admit_create(info, obj)
         validate_object(kind, obj, namespaced=info.namespaced).raise_if_any(kind, name, info.group)
+        quotas.admit_create(self, info, obj)
         if self.row(kind, meta.get("namespace", ""), name) is not None:
             raise AlreadyExists(f'{resource_name(info)} "{name}" already exists', kind=info.plural, name=name, group=info.group)
         row = info.model(cluster=self.cluster, namespace=meta.get("namespace", ""), name=name)
@@ -344,6 +346,7 @@ class Batch:
             apply_defaults(kind, new, toleration_seconds=self.profile.default_toleration_seconds)
             self._check_immutable(info, old, new)
         validate_object(kind, new, namespaced=info.namespaced).raise_if_any(kind, name, info.group)
+        quotas.admit_update(info, old, new)
         if _comparable(new) == _comparable(old):
             return old
         if info.tracks_generation and new.get("spec") != old.get("spec"):
@@ -457,6 +460,8 @@ class Batch:
         Return the object as it stands after the call (DELETED or marked for deletion)."""
         self.lock()
         info = KINDS[kind]
+        if kind == "Namespace":
+            check_namespace_deletable(name)
         row = self.row(kind, namespace, name)
         if row is None:
             raise not_found(info, name)

@@ -9,7 +9,7 @@ import re
 
 from orchestrator import quantity
 
-from .errors import FieldErrors
+from .errors import FieldErrors, Forbidden
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -63,6 +63,19 @@ def dns1035_label_errors(value: str) -> list[str]:
 
 NAME_RULES = {"Namespace": dns1123_label_errors, "Service": dns1035_label_errors}
 
+# Namespaces Kubernetes never lets go (the NamespaceLifecycle admission plugin's immortal ones,
+# plus kube-node-lease, which the node heartbeats need).
+PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def check_namespace_deletable(name: str) -> None:
+    """Refuse the deletion of a protected namespace as kube-apiserver does (403)."""
+    if name in PROTECTED_NAMESPACES:
+        raise Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted', kind="namespaces", name=name)
+
 
 def qualified_name_errors(value: str) -> list[str]:
     """Validate a label or annotation key: an optional DNS subdomain prefix, '/', a name."""
@@ -100,15 +113,20 @@ def validate_labels(labels, path: str, errs: FieldErrors) -> None:
 
 def validate_metadata(kind: str, meta: dict, errs: FieldErrors, *, namespaced: bool) -> None:
     name = meta.get("name") or ""
-    if not name:
+    if not isinstance(name, str):
+        errs.add("metadata.name", f"Invalid value: {name!r}: must be a string", "FieldValueTypeInvalid")
+    elif not name:
         errs.add("metadata.name", "name or generateName is required", "FieldValueRequired")
     else:
         for message in NAME_RULES.get(kind, dns1123_subdomain_errors)(name):
             errs.add("metadata.name", f'Invalid value: "{name}": {message}')
     if namespaced:
         namespace = meta.get("namespace") or ""
-        for message in dns1123_label_errors(namespace):
-            errs.add("metadata.namespace", f'Invalid value: "{namespace}": {message}')
+        if not isinstance(namespace, str):
+            errs.add("metadata.namespace", f"Invalid value: {namespace!r}: must be a string", "FieldValueTypeInvalid")
+        else:
+            for message in dns1123_label_errors(namespace):
+                errs.add("metadata.namespace", f'Invalid value: "{namespace}": {message}')
     validate_labels(meta.get("labels") or {}, "metadata.labels", errs)
     annotations = meta.get("annotations") or {}
     if not isinstance(annotations, dict):
@@ -123,13 +141,24 @@ def validate_metadata(kind: str, meta: dict, errs: FieldErrors, *, namespaced: b
             errs.add("metadata.annotations", "Too long: must have at most 262144 bytes", "FieldValueTooLong")
 
 
-def _non_negative_int(value, path: str, errs: FieldErrors) -> None:
+def _non_negative_int(value, path: str, errs: FieldErrors, most: int = INT32_MAX) -> None:
+    """A non-negative integer field: int32 unless `most` says int64 (the API refuses larger
+    values when it decodes them; this holds for every other writer too)."""
     if value is None:
         return
     if not isinstance(value, int) or isinstance(value, bool):
         errs.add(path, f"Invalid value: {value!r}: must be an integer", "FieldValueTypeInvalid")
     elif value < 0:
         errs.add(path, f"Invalid value: {value}: must be greater than or equal to 0")
+    elif value > most:
+        errs.add(path, f"Invalid value: {value}: must be less than or equal to {most}")
+
+
+def _port(value, path: str, errs: FieldErrors, *, required: bool = True) -> None:
+    if value in (None, 0) and not required:  # 0: none (hostPort) or allocate one (nodePort)
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        errs.add(path, f"Invalid value: {value!r}: must be between 1 and 65535, inclusive")
 
 
 def validate_pod_spec(spec, path: str, errs: FieldErrors) -> None:
@@ -170,13 +199,18 @@ def validate_pod_spec(spec, path: str, errs: FieldErrors) -> None:
                     if amount < 0:
                         errs.add(f"{cpath}.resources.{section}[{res}]", f"Invalid value: {value!r}: must be greater than or equal to 0")
             for j, port in enumerate(container.get("ports") or []):
-                number = port.get("containerPort") if isinstance(port, dict) else None
-                if not isinstance(number, int) or not 1 <= number <= 65535:
-                    errs.add(f"{cpath}.ports[{j}].containerPort", f"Invalid value: {number!r}: must be between 1 and 65535, inclusive")
+                if not isinstance(port, dict):
+                    errs.add(f"{cpath}.ports[{j}]", "must be an object", "FieldValueTypeInvalid")
+                    continue
+                _port(port.get("containerPort"), f"{cpath}.ports[{j}].containerPort", errs)
+                _port(port.get("hostPort"), f"{cpath}.ports[{j}].hostPort", errs, required=False)
     policy = spec.get("restartPolicy")
     if policy is not None and policy not in ("Always", "OnFailure", "Never"):
         errs.add(f"{path}.restartPolicy", f'Unsupported value: "{policy}": supported values: "Always", "OnFailure", "Never"', "FieldValueNotSupported")
-    _non_negative_int(spec.get("terminationGracePeriodSeconds"), f"{path}.terminationGracePeriodSeconds", errs)
+    _non_negative_int(spec.get("terminationGracePeriodSeconds"), f"{path}.terminationGracePeriodSeconds", errs, INT64_MAX)
+    deadline = spec.get("activeDeadlineSeconds")
+    if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, int) or not 1 <= deadline <= INT32_MAX):
+        errs.add(f"{path}.activeDeadlineSeconds", f"Invalid value: {deadline!r}: must be between 1 and {INT32_MAX}, inclusive")
     selector = spec.get("nodeSelector")
     if selector is not None:
         validate_labels(selector, f"{path}.nodeSelector", errs)
@@ -205,6 +239,7 @@ def validate_workload(kind: str, obj: dict, errs: FieldErrors) -> None:
     _non_negative_int(spec.get("replicas"), "spec.replicas", errs)
     _non_negative_int(spec.get("revisionHistoryLimit"), "spec.revisionHistoryLimit", errs)
     _non_negative_int(spec.get("minReadySeconds"), "spec.minReadySeconds", errs)
+    _non_negative_int(spec.get("progressDeadlineSeconds"), "spec.progressDeadlineSeconds", errs)
     selector = spec.get("selector")
     if not selector or not (selector.get("matchLabels") or selector.get("matchExpressions")):
         errs.add("spec.selector", "Required value", "FieldValueRequired")
@@ -251,9 +286,14 @@ def validate_service(obj: dict, errs: FieldErrors) -> None:
         errs.required("spec.ports")
     names = set()
     for i, port in enumerate(ports):
-        number = port.get("port")
-        if not isinstance(number, int) or not 1 <= number <= 65535:
-            errs.add(f"spec.ports[{i}].port", f"Invalid value: {number!r}: must be between 1 and 65535, inclusive")
+        if not isinstance(port, dict):
+            errs.add(f"spec.ports[{i}]", "must be an object", "FieldValueTypeInvalid")
+            continue
+        _port(port.get("port"), f"spec.ports[{i}].port", errs)
+        _port(port.get("nodePort"), f"spec.ports[{i}].nodePort", errs, required=False)
+        target = port.get("targetPort")
+        if isinstance(target, int) and not isinstance(target, bool):
+            _port(target, f"spec.ports[{i}].targetPort", errs)
         if len(ports) > 1 and not port.get("name"):
             errs.required(f"spec.ports[{i}].name")
         if port.get("name") in names:

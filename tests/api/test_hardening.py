@@ -1,0 +1,198 @@
+"""Bad input on the Kubernetes API of a real playground process (issue 13, items 1 and 2).
+
+Each bad input: the status code and Kubernetes' message, the store unchanged (the cluster's
+revision and the objects), and the server still answering right after. Payloads that used to
+hang a thread (a YAML "billion laughs") or answer 500 (a 20,000-deep JSON) must be refused
+within the HTTP client's timeout.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+
+import pytest
+
+LAUGHS = "\n".join(
+    [f'{chr(97)}: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{chr(97 + i)}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9) + "]" for i in range(1, 9)]
+)
+# the same bomb under a Deployment's annotations-free field, as kubectl would send a file
+LAUGHS_DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: laughs\n"
+    + "\n".join("  " + line for line in ("x:\n" + "\n".join("  " + l for l in LAUGHS.splitlines())).splitlines())
+    + "\nspec:\n  replicas: 1\n"
+)
+
+DEPLOY = {
+    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+    "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+             "template": {"metadata": {"labels": {"app": "web"}},
+                          "spec": {"containers": [{"name": "web", "image": "nginx:1.25", "ports": [{"containerPort": 80}]}]}}},
+}
+DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
+
+
+def deployment(**spec_changes) -> dict:
+    body = copy.deepcopy(DEPLOY)
+    body["spec"].update(spec_changes)
+    return body
+
+
+def container(**changes) -> dict:
+    body = copy.deepcopy(DEPLOY)
+    body["spec"]["template"]["spec"]["containers"][0].update(changes)
+    return body
+
+
+@pytest.fixture
+def base(cluster_name):
+    return f"/clusters/{cluster_name}"
+
+
+def snapshot(server, base) -> tuple:
+    """What a refused request must leave as it was: the namespaces (their versions: nothing
+    else writes them) and the Deployments as users wrote them (their status is the
+    controllers' and moves on its own)."""
+    code, namespaces = server.json("GET", f"{base}/api/v1/namespaces")
+    assert code == 200, namespaces
+    code, deployments = server.json("GET", f"{base}/apis/apps/v1/deployments")
+    assert code == 200, deployments
+    return (sorted((o["metadata"]["name"], o["metadata"]["resourceVersion"]) for o in namespaces["items"]),
+            sorted((o["metadata"]["name"], o["metadata"]["generation"], json.dumps(o["spec"], sort_keys=True),
+                    json.dumps(o["metadata"].get("labels"), sort_keys=True), json.dumps(o["metadata"].get("annotations"), sort_keys=True))
+                   for o in deployments["items"]))
+
+
+def refused(server, base, method, path, body: bytes, content_type: str, code: int, reason: str, message: str):
+    before = snapshot(server, base)
+    started = time.monotonic()
+    status, raw, headers = server.request(method, f"{base}{path}", body, headers={"Content-Type": content_type})
+    took = time.monotonic() - started
+    answer = json.loads(raw)
+    assert (status, answer.get("kind"), answer.get("reason")) == (code, "Status", reason), answer
+    assert answer["code"] == code
+    assert message in answer["message"], answer["message"]
+    assert took < 10, f"refused only after {took:.1f} s"
+    assert snapshot(server, base) == before, "a refused request changed the store"
+    assert server.request("GET", "/healthz")[0] == 200
+    return answer
+
+
+BAD_BODIES = [
+    # YAML limits (CVE-2019-11253 and friends)
+    ("POST", DEPLOYMENTS, LAUGHS_DEPLOYMENT.encode(), "application/yaml", 400, "BadRequest", "yaml: document contains excessive aliasing"),
+    ("PATCH", f"{DEPLOYMENTS}/web?fieldManager=kubectl", LAUGHS_DEPLOYMENT.replace("laughs", "web").encode(), "application/apply-patch+yaml",
+     400, "BadRequest", "yaml: document contains excessive aliasing"),
+    ("POST", DEPLOYMENTS, b"a: &a [*a]\n", "application/yaml", 400, "BadRequest", "yaml: anchor 'a' value contains itself"),
+    ("POST", DEPLOYMENTS, b"x: " + b"[" * 20000 + b"]" * 20000, "application/yaml", 400, "BadRequest", "yaml: exceeded max depth of 100"),
+    ("POST", DEPLOYMENTS, b"---\n".join([b"a: 1\n"] * 10001), "application/yaml", 400, "BadRequest", "more than 10000 documents"),
+    # JSON depth
+    ("POST", DEPLOYMENTS, b'{"x":' * 20000 + b"1" + b"}" * 20000, "application/json", 400, "BadRequest", "exceeded max depth of 100"),
+    ("PATCH", f"{DEPLOYMENTS}/web", b'{"metadata":{"annotations":' + b"[" * 20000 + b"]" * 20000 + b"}}", "application/merge-patch+json",
+     400, "BadRequest", "exceeded max depth of 100"),
+    ("PATCH", f"{DEPLOYMENTS}/web", b'[{"op":"add","path":"/metadata/labels/x","value":' + b"[" * 20000 + b"]" * 20000 + b"}]",
+     "application/json-patch+json", 400, "BadRequest", "exceeded max depth of 100"),
+    # size: 3 MiB as kube-apiserver
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "metadata": {"name": "big", "annotations": {"a": "x" * (3 * 1024 * 1024)}}}).encode(),
+     "application/json", 413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728"),
+    # int32 and int64 ranges and types, refused by the decoder as kube-apiserver's
+    ("POST", DEPLOYMENTS, json.dumps(deployment(replicas=2**31)).encode(), "application/json", 400, "BadRequest",
+     'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32'),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(replicas=10**12)).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal number 1000000000000 into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(replicas="3")).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(replicas=1.5)).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("POST", DEPLOYMENTS, b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 99999999999}\n", "application/yaml",
+     400, "BadRequest", "cannot unmarshal number 99999999999 into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("POST", DEPLOYMENTS, json.dumps(container(ports=[{"containerPort": "80"}])).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32"),
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "spec": {**DEPLOY["spec"], "template": {**DEPLOY["spec"]["template"], "spec": {
+        **DEPLOY["spec"]["template"]["spec"], "terminationGracePeriodSeconds": 2**63}}}}).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal number 9223372036854775808 into Go struct field PodSpec.spec.template.spec.terminationGracePeriodSeconds of type int64"),
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "metadata": {"name": 7}}).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string"),
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "metadata": {"name": "web", "labels": {"a": ["b"]}}}).encode(), "application/json", 400,
+     "BadRequest", "cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type string"),
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "spec": []}).encode(), "application/json", 400, "BadRequest",
+     "cannot unmarshal array into Go struct field Deployment.spec of type v1.DeploymentSpec"),
+    # validation after decoding: 422 with the field path
+    ("POST", DEPLOYMENTS, json.dumps(container(ports=[{"containerPort": 70000}])).encode(), "application/json", 422, "Invalid",
+     "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"),
+    ("POST", DEPLOYMENTS, json.dumps(container(ports=[{"containerPort": 80, "hostPort": 65536}])).encode(), "application/json", 422, "Invalid",
+     "spec.template.spec.containers[0].ports[0].hostPort: Invalid value: 65536: must be between 1 and 65535, inclusive"),
+    ("POST", DEPLOYMENTS, json.dumps(container(resources={"requests": {"cpu": "lots"}})).encode(), "application/json", 422, "Invalid",
+     "spec.template.spec.containers[0].resources.requests[cpu]"),
+    ("POST", DEPLOYMENTS, json.dumps({**DEPLOY, "metadata": {"name": "web", "labels": {"-bad": "x"}}}).encode(), "application/json", 422,
+     "Invalid", "metadata.labels: Invalid value: \"-bad\""),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(selector={"matchLabels": {"app": "other"}})).encode(), "application/json", 422, "Invalid",
+     "`selector` does not match template `labels`"),
+    # patches whose result Go could not decode
+    ("PATCH", f"{DEPLOYMENTS}/web", json.dumps({"spec": {"replicas": 2**31}}).encode(), "application/merge-patch+json", 422, "Invalid",
+     "json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("PATCH", f"{DEPLOYMENTS}/web", json.dumps({"spec": {"replicas": "many"}}).encode(), "application/strategic-merge-patch+json", 422,
+     "Invalid", "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
+    ("PATCH", f"{DEPLOYMENTS}/web", json.dumps([{"op": "replace", "path": "/spec/replicas", "value": 10**12}]).encode(),
+     "application/json-patch+json", 422, "Invalid", "cannot unmarshal number 1000000000000"),
+    ("PATCH", f"{DEPLOYMENTS}/web/scale", json.dumps({"spec": {"replicas": 2**31}}).encode(), "application/merge-patch+json", 422,
+     "Invalid", "spec.replicas"),
+    # an immutable field
+    ("PATCH", f"{DEPLOYMENTS}/web", json.dumps({"spec": {"selector": {"matchLabels": {"app": "web", "tier": "x"}},
+                                                         "template": {"metadata": {"labels": {"tier": "x"}}}}}).encode(),
+     "application/merge-patch+json", 422, "Invalid", "field is immutable"),
+]
+IDS = ["yaml-billion-laughs", "apply-billion-laughs", "yaml-recursive-alias", "yaml-20000-deep", "yaml-10001-documents",
+       "json-20000-deep", "merge-patch-20000-deep", "json-patch-20000-deep", "3-MiB-annotation",
+       "replicas-2^31", "replicas-10^12", "replicas-string", "replicas-float", "yaml-replicas-int32-overflow", "containerPort-string",
+       "grace-period-2^63", "name-number", "label-value-array", "spec-array",
+       "containerPort-70000", "hostPort-65536", "cpu-not-a-quantity", "label-key-invalid", "selector-not-matching",
+       "merge-patch-replicas-2^31", "strategic-patch-replicas-string", "json-patch-replicas-10^12", "scale-replicas-2^31",
+       "selector-immutable"]
+
+
+@pytest.mark.parametrize("method, path, body, content_type, code, reason, message", BAD_BODIES, ids=IDS)
+def test_bad_input_is_refused_and_changes_nothing(server, base, method, path, body, content_type, code, reason, message):
+    status, out = server.json("POST", f"{base}{DEPLOYMENTS}", DEPLOY)
+    assert status == 201, out
+    refused(server, base, method, path, body, content_type, code, reason, message)
+    code_after, web = server.json("GET", f"{base}{DEPLOYMENTS}/web")
+    assert code_after == 200 and web["spec"]["replicas"] == 1
+
+
+def test_a_billion_laughs_does_not_hold_a_thread(server, base):
+    """Ten bombs in a row: each refused at once, and the API answers between them."""
+    for _ in range(10):
+        started = time.monotonic()
+        code, raw, _ = server.request("POST", f"{base}{DEPLOYMENTS}", LAUGHS_DEPLOYMENT.encode(), headers={"Content-Type": "application/yaml"})
+        assert code == 400 and b"excessive aliasing" in raw
+        assert time.monotonic() - started < 5
+        assert server.json("GET", f"{base}/api/v1/namespaces")[0] == 200
+
+
+@pytest.mark.parametrize("namespace", ["default", "kube-system", "kube-public", "kube-node-lease"])
+def test_protected_namespaces_may_not_be_deleted(server, base, namespace):
+    answer = refused(server, base, "DELETE", f"/api/v1/namespaces/{namespace}", b"", "application/json", 403, "Forbidden",
+                     f'namespaces "{namespace}" is forbidden: this namespace may not be deleted')
+    assert answer["details"] == {"name": namespace, "kind": "namespaces"}
+    code, ns = server.json("GET", f"{base}/api/v1/namespaces/{namespace}")
+    assert code == 200 and "deletionTimestamp" not in ns["metadata"] and ns["status"]["phase"] == "Active"
+
+
+def test_other_namespaces_are_still_deleted(server, base):
+    assert server.json("POST", f"{base}/api/v1/namespaces", {"metadata": {"name": "team-a"}})[0] == 201
+    code, out = server.json("DELETE", f"{base}/api/v1/namespaces/team-a")
+    assert code == 200, out
+
+
+def test_kubectl_says_what_kubernetes_says(kubectl):
+    result = kubectl.run("delete", "namespace", "kube-system", check=False)
+    assert result.returncode != 0
+    assert 'Error from server (Forbidden): namespaces "kube-system" is forbidden: this namespace may not be deleted' in result.stderr
+    kubectl.run("create", "deployment", "web", "--image=nginx:1.25")
+    result = kubectl.run("scale", "deployment", "web", "--replicas=2147483648", check=False)
+    assert result.returncode != 0
+    result = kubectl.run("apply", "-f", "-", input=LAUGHS_DEPLOYMENT, check=False)
+    assert result.returncode != 0 and "excessive aliasing" in result.stderr, result.stderr
+    assert kubectl.run("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
