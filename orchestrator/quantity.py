@@ -19,6 +19,7 @@ ERR_FORMAT = f"quantities must match the regular expression '{QUANTITY_FORMAT}'"
 ERR_NUMERIC = "unable to parse numeric part of quantity"
 ERR_SUFFIX = "unable to parse quantity's suffix"
 
+MAX_EXPONENT = 1000  # far past any real amount (int64 holds 9.2e18); the number stays cheap to compute
 _QUANTITY_RE = re.compile(QUANTITY_FORMAT)
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
 _EXPONENT_RE = re.compile(r"^[eE][-+]?[0-9]+$")
@@ -66,7 +67,10 @@ def _parse(value: Any) -> Fraction:
     if suffix in _DECIMAL_SUFFIXES:
         return amount * Fraction(10) ** _DECIMAL_SUFFIXES[suffix]
     if _EXPONENT_RE.match(suffix):
-        return amount * Fraction(10) ** int(suffix[1:])
+        exponent = int(suffix[1:])
+        if abs(exponent) > MAX_EXPONENT:  # 10**(10**9) would take the process's time and memory
+            raise ValueError(f"{value!r}: {ERR_SUFFIX}")
+        return amount * Fraction(10) ** exponent
     raise ValueError(f"{value!r}: {ERR_SUFFIX}")
 
 

@@ -5,8 +5,9 @@ scripts (see the README's "Playground control API").
 """
 from __future__ import annotations
 
-import json
+import math
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -16,20 +17,47 @@ from orchestrator.controlplane import clock, clusters
 from orchestrator.controlplane.profiles import PROFILES
 from orchestrator.models import Cluster, Machine, Node
 from orchestrator.nodes import machines
-from orchestrator.store.errors import BadRequest, StoreError
+from orchestrator.store import quotas
+from orchestrator.store.errors import BadRequest, FieldErrors, RequestEntityTooLarge, StoreError
 
 from orchestrator import manifests, operations
 from orchestrator.learners import learner_token
 
-from .kubeconfig import kubeconfig
+from . import origin, parsing
+from . import auth
+from .kubeconfig import kubeconfig_for_request
 from .views import api_root, json_response, status_response
 
 
+MAX_ADVANCE = 366 * 24 * 3600  # the clock jumps ahead at most a year at a time
+MAX_MACHINE_CPU_M = 1024 * 1000  # a simulated machine has at most 1024 cores
+MAX_MACHINE_MEMORY = 64 * 1024**4  # and 64Ti of memory
+
+
+def raw_body(request: HttpRequest) -> bytes:
+    """The request body, refused (413) past the API's 3 MiB limit."""
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    too_large = RequestEntityTooLarge(f"Request entity too large: limit is {parsing.MAX_BODY}")
+    if length > parsing.MAX_BODY:
+        raise too_large
+    try:
+        raw = request.body
+    except RequestDataTooBig as exc:
+        raise too_large from exc
+    if len(raw) > parsing.MAX_BODY:
+        raise too_large
+    return raw
+
+
 def _body(request: HttpRequest) -> dict:
-    if not request.body.strip():
+    raw = raw_body(request)
+    if not raw.strip():
         return {}
     try:
-        body = json.loads(request.body)
+        body = parsing.load_json(raw)
     except ValueError as exc:
         raise BadRequest(f"request body is not valid JSON: {exc}") from exc
     if not isinstance(body, dict):
@@ -68,8 +96,10 @@ def clock_state(cluster: Cluster) -> dict:
 
 
 def _guard(view):
+    """Answer refusals as Status objects; changes must pass the cross-site check (origin.py)."""
     def wrapped(request, *args, **kwargs):
         try:
+            origin.check(request)
             return view(request, *args, **kwargs)
         except StoreError as error:
             return status_response(error)
@@ -88,7 +118,8 @@ def cluster_collection(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return json_response({"clusters": [cluster_summary(c, learner) for c in Cluster.objects.all()]})
     body = _body(request)
-    cluster = clusters.cluster_create(name=str(body.get("name", "")), profile=body.get("profile"), owner=learner)
+    profile = body.get("profile")
+    cluster = clusters.cluster_create(name=str(body.get("name", "")), profile=None if profile is None else str(profile), owner=learner)
     return json_response(cluster_summary(cluster, learner), status=201)
 
 
@@ -97,7 +128,7 @@ def cluster_collection(request: HttpRequest) -> HttpResponse:
 def cluster_detail(request: HttpRequest, cluster: str) -> HttpResponse:
     if request.method == "GET":
         return api_root(request, cluster)
-    clusters.cluster_delete(cluster=clusters.cluster_get(cluster), learner=learner_token(request))
+    clusters.cluster_delete(cluster=clusters.cluster_get(cluster), learner=None if auth.is_teacher(request) else learner_token(request))
     return json_response({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": cluster, "kind": "clusters"}})
 
 
@@ -116,10 +147,21 @@ def nodes(request: HttpRequest, cluster: str) -> HttpResponse:
         return json_response({"nodes": [machine_summary(m, ready.get(m.name)) for m in Machine.objects.filter(cluster=c)]})
     body = _body(request)
     name = body.get("name") or _next_worker_name(c)
+    quotas.check_machines(c, str(name))
     cpu = quantity.parse_cpu_millis(body.get("cpu", "2"))
     memory = quantity.parse_memory_bytes(body.get("memory", "4Gi"))
+    if cpu > MAX_MACHINE_CPU_M or memory > MAX_MACHINE_MEMORY:
+        errs = FieldErrors()
+        if cpu > MAX_MACHINE_CPU_M:
+            errs.add("cpu", f"Invalid value: {json_text(body.get('cpu'))}: must be at most {quantity.format_cpu_millis(MAX_MACHINE_CPU_M)}")
+        if memory > MAX_MACHINE_MEMORY:
+            errs.add("memory", f"Invalid value: {json_text(body.get('memory'))}: must be at most {quantity.format_memory_bytes(MAX_MACHINE_MEMORY)}")
+        errs.raise_if_any("Machine", str(name))
+    pods = body.get("pods", 110)
+    if isinstance(pods, bool) or not isinstance(pods, int):
+        raise BadRequest(f"pods must be a whole number, not {json_text(pods)}")
     machine = machines.machine_add(cluster=c, name=str(name), runtime=str(body.get("runtime", "containerd")),
-                                   role=str(body.get("role", "worker")), cpu_m=cpu, memory=memory, max_pods=int(body.get("pods", 110)))
+                                   role=str(body.get("role", "worker")), cpu_m=cpu, memory=memory, max_pods=pods)
     return json_response(machine_summary(machine, None), status=201)
 
 
@@ -129,6 +171,11 @@ def _next_worker_name(cluster: Cluster) -> str:
     while f"worker-{n}" in names:
         n += 1
     return f"worker-{n}"
+
+
+def json_text(value) -> str:
+    text = str(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _on(body: dict) -> bool:
@@ -171,14 +218,16 @@ def clock_view(request: HttpRequest, cluster: str) -> HttpResponse:
         if "profile" in body:
             clusters.profile_set(cluster=c, profile=str(body["profile"]))
         speed = body.get("speed")
-        if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float))):
+        if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float)) or not math.isfinite(speed)):
             raise BadRequest("speed must be a number")
         paused = body.get("paused")
         if paused is not None and not isinstance(paused, bool):
             raise BadRequest("paused must be true or false")
         advance = body.get("advance", 0)
-        if isinstance(advance, bool) or not isinstance(advance, (int, float)):
+        if isinstance(advance, bool) or not isinstance(advance, (int, float)) or not math.isfinite(advance):
             raise BadRequest("advance must be a number of seconds")
+        if advance > MAX_ADVANCE:
+            raise BadRequest(f"advance must be at most {MAX_ADVANCE} seconds (a year)")
         clock.clock_set(cluster=c, speed=speed, paused=paused, advance=float(advance))
     return json_response(clock_state(c))
 
@@ -187,7 +236,7 @@ def clock_view(request: HttpRequest, cluster: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def kubeconfig_view(request: HttpRequest, cluster: str) -> HttpResponse:
     c = clusters.cluster_get(cluster)
-    response = HttpResponse(kubeconfig(c.name, request.build_absolute_uri("/")), content_type="application/yaml")
+    response = HttpResponse(kubeconfig_for_request(c.name, request), content_type="application/yaml")
     response["Content-Disposition"] = f'attachment; filename="kubeconfig-{c.name}.yaml"'
     return response
 

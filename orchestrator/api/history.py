@@ -16,7 +16,7 @@ from orchestrator.history import export, playback, replay
 from orchestrator.learners import learner_token
 from orchestrator.store.errors import BadRequest
 
-from .control import _body, _guard, cluster_summary
+from .control import _body, _guard, cluster_summary, raw_body
 from .views import json_response
 
 
@@ -77,7 +77,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         name, text = body.get("name") or name, body["yaml"]
     else:
         try:
-            text = request.body.decode("utf-8")
+            text = raw_body(request).decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("the body must be YAML text in UTF-8") from None
     learner = learner_token(request)

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from orchestrator.controlplane.clusters import cluster_get
 from orchestrator.store.errors import MethodNotAllowed, NotFound, StoreError
 
-from . import discovery, handlers, negotiation, openapi
+from . import discovery, handlers, negotiation, openapi, origin
 from . import watch as watch_stream
 from .routing import Route, route
 
@@ -173,6 +173,7 @@ def _plain_verb(request: HttpRequest, r: Route | None) -> str | None:
 async def kube_api(request: HttpRequest, cluster: str, path: str = "") -> HttpResponse:
     """Serve one Kubernetes API request of the cluster."""
     try:
+        origin.check(request)  # a browser's cross-site change is refused; kubectl sends no Origin nor cookies
         r = route(path)
         verb = _plain_verb(request, r)
         if verb is not None:  # the common case: one hop to a worker thread (and its open connection)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from orchestrator.models import Cluster, Machine
 from orchestrator.models.cluster import COMPONENTS
-from orchestrator.store import notify
+from orchestrator.store import notify, quotas
 from orchestrator.store.errors import AlreadyExists, BadRequest, FieldErrors, Forbidden, NotFound
 from orchestrator.store.services import Batch, playground_event
 from orchestrator.store.validation import dns1123_label_errors
@@ -49,6 +49,7 @@ def cluster_create(*, name: str, profile: str | None = None, machines=DEFAULT_MA
     with transaction.atomic():
         if Cluster.objects.filter(name=name).exists():
             raise AlreadyExists(f'cluster "{name}" already exists', kind="clusters", name=name)
+        quotas.check_clusters(name)
         cluster = Cluster(name=name, profile=profile, owner=owner)
         clock.clock_start(cluster)
         cluster.save()

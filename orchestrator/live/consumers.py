@@ -13,6 +13,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from orchestrator.api import parsing
 from orchestrator.models import Cluster
 from orchestrator.store import notify
 from orchestrator.store.errors import Gone
@@ -24,6 +25,7 @@ from .shared import shared_change, shared_snapshot, shared_state
 log = logging.getLogger(__name__)
 FRAME_INTERVAL = 0.1  # at most 10 frames a second per page
 IDLE_CHECK = 0.5  # how often playground state (power, components, clock) is looked at
+MAX_MESSAGE = 64 * 1024  # a page's messages are a few bytes
 
 
 def coalesce(entries) -> list[dict]:
@@ -56,6 +58,22 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
         task = getattr(self, "pump_task", None)
         if task is not None:
             task.cancel()
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """A page sends small JSON messages ({"type": "resync"}); anything else closes the socket
+        (1003 binary, 1009 too big, 1007 not JSON within the limits of orchestrator/api/parsing.py)."""
+        if text_data is None:
+            await self.close(code=1003)
+            return
+        if len(text_data) > MAX_MESSAGE:
+            await self.close(code=1009)
+            return
+        try:
+            content = parsing.load_json(text_data)
+        except ValueError:
+            await self.close(code=1007)
+            return
+        await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs) -> None:
         if isinstance(content, dict) and content.get("type") == "resync":

@@ -198,6 +198,8 @@ def validate_pod_spec(spec, path: str, errs: FieldErrors) -> None:
                         continue
                     if amount < 0:
                         errs.add(f"{cpath}.resources.{section}[{res}]", f"Invalid value: {value!r}: must be greater than or equal to 0")
+                    elif amount > INT64_MAX:  # Kubernetes' Value()/MilliValue() are int64
+                        errs.add(f"{cpath}.resources.{section}[{res}]", f"Invalid value: {value!r}: must be less than or equal to {INT64_MAX}")
             for j, port in enumerate(container.get("ports") or []):
                 if not isinstance(port, dict):
                     errs.add(f"{cpath}.ports[{j}]", "must be an object", "FieldValueTypeInvalid")

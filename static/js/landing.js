@@ -6,6 +6,12 @@ const form = document.getElementById("create-cluster");
 const result = document.getElementById("cc-result");
 const fieldErrors = { name: document.getElementById("cc-name-error"), profile: document.getElementById("cc-profile-error") };
 
+/** The page's CSRF token: the server refuses changes a browser sends without it. */
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 function statusMessage(data, response) {
   return (data && data.message) || `${response.status} ${response.statusText}`;
 }
@@ -57,7 +63,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const response = await fetch(form.dataset.endpoint, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify({ name, profile: form.elements.profile.value }),
     });
     const data = await response.json().catch(() => null);
@@ -107,7 +113,7 @@ dialog.addEventListener("close", async () => {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch(`/clusters/${encodeURIComponent(name)}/`, { method: "DELETE", headers: { Accept: "application/json" } });
+    const response = await fetch(`/clusters/${encodeURIComponent(name)}/`, { method: "DELETE", headers: { Accept: "application/json", "X-CSRFToken": csrfToken() } });
     const data = await response.json().catch(() => null);
     if (!response.ok) {
       error.textContent = `Not removed: ${statusMessage(data, response)}`;

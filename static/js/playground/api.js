@@ -14,9 +14,16 @@ export class ApiError extends Error {
   }
 }
 
+/** The page's CSRF token (its <meta name="csrf-token">): the server refuses changes a browser sends without it. */
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 /** Send a request and return its JSON answer; a refusal throws ApiError with the Status's message. */
 export async function fetchJson(method, url, body, contentType = "application/json") {
   const init = { method, headers: { Accept: "application/json" } };
+  if (method !== "GET" && method !== "HEAD") init.headers["X-CSRFToken"] = csrfToken();
   if (body !== undefined) {
     init.headers["Content-Type"] = contentType;
     init.body = typeof body === "string" ? body : JSON.stringify(body);
