@@ -128,12 +128,19 @@ class NodeInfo:
     def add_pod(self, pod: dict) -> None:
         """Account a pod bound to this node: its requests, the pod count and its workload."""
         cpu, memory = pod_requests(pod.get("spec") or {})
-        self.requested_cpu_m += cpu
-        self.requested_memory += memory
-        self.pod_count += 1
-        key = workload_key(pod)
-        if key is not None:
-            self.workload_pods[key] = self.workload_pods.get(key, 0) + 1
+        self.account(cpu, memory, workload_key(pod), 1)
+
+    def account(self, cpu_m: int, memory: int, workload: str | None, sign: int) -> None:
+        """Add (sign 1) or take away (-1) one pod's requests, its slot and its workload's count."""
+        self.requested_cpu_m += sign * cpu_m
+        self.requested_memory += sign * memory
+        self.pod_count += sign
+        if workload is not None:
+            count = self.workload_pods.get(workload, 0) + sign
+            if count:
+                self.workload_pods[workload] = count
+            else:
+                self.workload_pods.pop(workload, None)
 
 
 class FilterPlugin(Protocol):
@@ -255,6 +262,9 @@ def schedule_one(
     static = [p for p in filters if not getattr(p, "dynamic", False)]
     if cache is not None and filters[:len(static)] == static:  # node-only filters first: their verdicts keep
         key = equivalence_key(pod)
+        verdicts = cache.get(key)
+        if verdicts is None:
+            verdicts = cache[key] = {}
         dynamic = filters[len(static):]
         wanted, count = feasible_nodes_to_find(len(node_infos)), len(node_infos)
         start = cache.get(NEXT_START, 0) % count
@@ -262,14 +272,24 @@ def schedule_one(
         for i in range(count):
             info = node_infos[(start + i) % count]
             evaluated.append(info)
-            verdict = cache.get((key, info.name))
+            verdict = verdicts.get(info.name)
             if verdict is None:
-                verdict = cache[(key, info.name)] = _run_filters(static, state, pod, info)
-            result = _run_filters(dynamic, state, pod, info) if verdict.feasible else verdict
+                verdict = verdicts[info.name] = _run_filters(static, state, pod, info)
+            if verdict.feasible:
+                for plugin in dynamic:  # _run_filters inlined: this runs for every node of every pod
+                    status = plugin.filter(state, pod, info)
+                    if status is not _SUCCESS and not status.is_success():
+                        result = NodeResult(node=info.name, feasible=False, rejected_by=status.plugin or plugin.name, reasons=list(status.reasons))
+                        break
+                else:
+                    result = NodeResult(node=info.name, feasible=True)
+            else:
+                result = verdict
             results.append(result)
-            found += result.feasible
-            if found >= wanted:
-                break
+            if result.feasible:
+                found += 1
+                if found >= wanted:
+                    break
         cache[NEXT_START] = (start + len(results)) % count
         node_infos = evaluated
     else:
@@ -287,6 +307,7 @@ def schedule_one(
         )
 
     for plugin in scorers:
+        score = plugin.score
         if cache is not None and not getattr(plugin, "dynamic", False):
             key = (equivalence_key(pod), plugin.name)
             raw = cache.get(key)
@@ -294,18 +315,18 @@ def schedule_one(
                 raw = cache[key] = {}
             for info, _ in feasible:
                 if info.name not in raw:
-                    raw[info.name] = plugin.score(state, pod, info)
+                    raw[info.name] = score(state, pod, info)
             scores = {info.name: raw[info.name] for info, _ in feasible}
         else:
-            scores = {info.name: plugin.score(state, pod, info) for info, _ in feasible}
+            scores = {info.name: score(state, pod, info) for info, _ in feasible}
         normalize = getattr(plugin, "normalize_scores", None)
         if normalize is not None:
             normalize(state, pod, scores)
-        weight = getattr(plugin, "weight", 1)
+        weight, name = getattr(plugin, "weight", 1), plugin.name
         for info, result in feasible:
-            result.scores[plugin.name] = scores[info.name] * weight
-    for _, result in feasible:
-        result.total = sum(result.scores.values())
+            value = scores[info.name] * weight
+            result.scores[name] = value
+            result.total += value
 
     # kube-scheduler breaks ties at random; by name keeps runs repeatable.
     best = min(feasible, key=lambda pair: (-pair[1].total, pair[0].name))

@@ -164,6 +164,7 @@ class Batch:
         self._revision = 0
         self._log: list[Revision] = []
         self._event_cache: dict[tuple, object] = {}
+        self._new_events: list[Event] = []  # inserted together when the batch ends (nobody reads them before)
         self._namespaces_seen: set[str] = set()  # namespaces known to exist in this batch (Events)
         self._namespaces_open: set[str] = set()  # namespaces known to take new objects in this batch
 
@@ -192,6 +193,11 @@ class Batch:
     def _finish(self, exc_type, exc, tb) -> bool:
         try:
             if exc_type is None and self._log:
+                if self._new_events:
+                    Event.objects.bulk_create(self._new_events)
+                    for row in self._new_events:
+                        involved = row.extra.get("involvedObject") or {}
+                        _RECENT_EVENTS.put((self.cluster.pk, involved.get("uid"), row.reason), (row.pk, row.extra.get("message"), row.extra.get("reportingComponent")))
                 Revision.objects.bulk_create(self._log)
                 Cluster.objects.filter(pk=self.cluster.pk).update(revision=self._revision)
                 self.cluster.revision = self._revision
@@ -206,13 +212,14 @@ class Batch:
     def savepoint(self):
         """Undo this block's writes alone if it raises, keeping the rest of the batch."""
         self.lock()
-        mark = (len(self._log), self._revision, dict(self._event_cache))
+        mark = (len(self._log), self._revision, dict(self._event_cache), len(self._new_events))
         sid = transaction.savepoint()
         try:
             yield
         except BaseException:
             transaction.savepoint_rollback(sid)
             del self._log[mark[0]:]
+            del self._new_events[mark[3]:]
             self._revision, self._event_cache = mark[1], mark[2]
             raise
         transaction.savepoint_commit(sid)
@@ -434,12 +441,45 @@ class Batch:
             raise Conflict(f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is already assigned to node "{row.node_name}"', kind="pods", name=name)
         if row.deletion_timestamp is not None:
             raise Conflict(f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is being deleted, cannot be assigned to a host', kind="pods", name=name)
+        self._bind_row(row, node_name)
+        return self._record(info, row, Revision.MODIFIED)
+
+    def bind_all(self, bindings: list[tuple]) -> list[dict | None]:
+        """Bind many pending pods, as `bind` binds one, in one UPDATE statement (the scheduler's
+        pass). `bindings` are (row, node name) with the pods' rows as read inside this batch. A
+        pod already bound or being deleted is left out (None in the answer, in order); the caller
+        looks at it afresh."""
+        self.lock()
+        info = KINDS["Pod"]
+        bound, params = [], []
+        for row, node_name in bindings:
+            if row.node_name or row.deletion_timestamp is not None:
+                bound.append(None)
+                continue
+            self._bind_row(row, node_name)
+            self._revision += 1
+            row.resource_version = self._revision
+            obj = to_dict(info, row, copy_body=False)  # the row is not used again
+            self._log.append(self._entry(info, obj, Revision.MODIFIED))
+            params.append((row.spec, row.status, row.node_name, row.phase, row.resource_version, row.pk))
+            bound.append(obj)
+        if params:
+            model, connection = info.model, transaction.get_connection()
+            columns = ("spec", "status", "node_name", "phase", "resource_version")
+            fields = [model._meta.get_field(name) for name in columns]
+            rows = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, values)] + [values[-1]] for values in params]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {model._meta.db_table} SET {', '.join(f'{f.column} = %s' for f in fields)} WHERE id = %s", rows
+                )
+        return bound
+
+    def _bind_row(self, row, node_name: str) -> None:
         row.spec = {**row.spec, "nodeName": node_name}
         conditions = [c for c in row.status.get("conditions") or [] if c.get("type") != "PodScheduled"]
         conditions.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": format_time(self.now)})
         row.status = {**row.status, "conditions": conditions}
-        self._set_columns(info, row)
-        return self._record(info, row, Revision.MODIFIED)
+        self._set_columns(KINDS["Pod"], row)
 
     def update_status(self, kind: str, obj: dict) -> dict:
         return self.update(kind, obj, subresource="status")
@@ -544,7 +584,10 @@ class Batch:
         if row is not None:
             row.extra = {**row.extra, "count": int(row.extra.get("count", 1)) + 1, "lastTimestamp": format_time(now)}
             self._event_cache[key] = row
-            self._record(KINDS["Event"], row, Revision.MODIFIED)
+            if row.pk is None:  # written in this batch, inserted when it ends: log the repeat only
+                self._log_new_event(row, Revision.MODIFIED)
+            else:
+                self._record(KINDS["Event"], row, Revision.MODIFIED)
             return
         if namespace != "default" and not self._namespace_exists(namespace):
             return
@@ -583,8 +626,14 @@ class Batch:
             },
         )
         self._event_cache[key] = row
-        self._record(KINDS["Event"], row, Revision.ADDED)
-        _RECENT_EVENTS.put((self.cluster.pk, meta.get("uid"), reason), (row.pk, message, component))
+        self._new_events.append(row)
+        self._log_new_event(row, Revision.ADDED)
+
+    def _log_new_event(self, row: Event, event_type: str) -> None:
+        """Log a change of an Event this batch inserts when it ends (in one statement with the others)."""
+        self._revision += 1
+        row.resource_version = self._revision
+        self._log.append(self._entry(KINDS["Event"], to_dict(KINDS["Event"], row), event_type))
 
     def _namespace_exists(self, namespace: str) -> bool:
         known = self._namespaces_seen

@@ -24,7 +24,9 @@ class PodTopologySpread:
 
     def score(self, state: CycleState, pod: dict, node_info: NodeInfo) -> int:
         """Count the pods of the same workload already on the node."""
-        key = workload_key(pod)
+        if "PreScorePodTopologySpread" not in state:
+            state["PreScorePodTopologySpread"] = workload_key(pod)  # once per cycle, not per node
+        key = state["PreScorePodTopologySpread"]
         return 0 if key is None else node_info.workload_pods.get(key, 0)
 
     def normalize_scores(self, state: CycleState, pod: dict, scores: dict[str, int]) -> None:
