@@ -1,8 +1,9 @@
 """Learners: a browser's random token, kept in a cookie, says which clusters are its own.
 
-There are no accounts in the playground. The landing page gives each browser a token on its
-first visit; a cluster created from that browser records it as `Cluster.owner`, and only a
-request carrying the same token may remove the cluster. The token is HttpOnly (page scripts
+Learners have no accounts. The landing page gives each browser a token on its first visit; a
+cluster created from that browser records it as `Cluster.owner`, and only a request carrying the
+same token (the cookie, or the bearer token of the learner's kubeconfig) may change or remove it
+(orchestrator/api/auth.py says who may do what). The token is HttpOnly (page scripts
 never see it) and SameSite=Lax (other sites cannot remove a cluster on the learner's behalf).
 """
 from __future__ import annotations
@@ -18,7 +19,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def learner_token(request: HttpRequest) -> str:
-    """Return the request's learner token, or "" when it has none (or a malformed one)."""
+    """Return the request's learner token, or "" when it has none (or a malformed one): a learner's
+    bearer token (`Authorization: Bearer TOKEN`, the token of their kubeconfig) first, else the cookie's."""
+    scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and _TOKEN.fullmatch(value.strip()):
+        return value.strip()
     token = request.COOKIES.get(COOKIE, "")
     return token if _TOKEN.fullmatch(token) else ""
 
