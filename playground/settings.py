@@ -54,11 +54,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "orchestrator.api.limits.RequestLimitsMiddleware",  # rate per client (429) and request deadline (504)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "orchestrator.api.access.AccessMiddleware",  # who may do what (orchestrator/api/auth.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,6 +128,31 @@ PLAYGROUND_REVISION_RETAIN = int(os.environ.get("PLAYGROUND_REVISION_RETAIN", "1
 PLAYGROUND_DEFAULT_PROFILE = os.environ.get("PLAYGROUND_PROFILE", "classroom")
 # A teacher's folder of scenario files, listed beside the built-ins in scenarios/ (docs/scenarios.md).
 PLAYGROUND_SCENARIOS_DIR = os.environ.get("PLAYGROUND_SCENARIOS_DIR", "")
+
+# -- limits that protect a shared playground (docs/security.md) -----------------------------------------
+def _env_number(name: str, default, kind=int):
+    value = os.environ.get(name, "").strip()
+    return kind(value) if value else default
+
+
+# Input: nesting of JSON and YAML, YAML documents in one stream, YAML nodes once aliases are expanded.
+PLAYGROUND_MAX_NESTING = _env_number("PLAYGROUND_MAX_NESTING", 100)
+PLAYGROUND_YAML_MAX_DOCUMENTS = _env_number("PLAYGROUND_YAML_MAX_DOCUMENTS", 10000)
+PLAYGROUND_YAML_MAX_NODES = _env_number("PLAYGROUND_YAML_MAX_NODES", 1_000_000)
+# Quotas (403 "exceeded quota"): clusters per server; per cluster: machines and Nodes, pods, objects of any
+# other one kind; spec.replicas of one Deployment or ReplicaSet.
+PLAYGROUND_MAX_CLUSTERS = _env_number("PLAYGROUND_MAX_CLUSTERS", 100)
+PLAYGROUND_MAX_NODES = _env_number("PLAYGROUND_MAX_NODES", 1100)
+PLAYGROUND_MAX_PODS = _env_number("PLAYGROUND_MAX_PODS", 50000)
+PLAYGROUND_MAX_OBJECTS = _env_number("PLAYGROUND_MAX_OBJECTS", 10000)
+PLAYGROUND_MAX_REPLICAS = _env_number("PLAYGROUND_MAX_REPLICAS", 5000)
+# Requests a second per client address (429 with Retry-After past it; 0: no limit), the burst allowed, and
+# the addresses never limited (comma-separated; loopback by default: the teacher's laptop and its tools).
+PLAYGROUND_RATE_LIMIT = _env_number("PLAYGROUND_RATE_LIMIT", 50.0, float)
+PLAYGROUND_RATE_BURST = _env_number("PLAYGROUND_RATE_BURST", 200)
+PLAYGROUND_RATE_LIMIT_EXEMPT = tuple(a.strip() for a in os.environ.get("PLAYGROUND_RATE_LIMIT_EXEMPT", "127.0.0.1,::1").split(",") if a.strip())
+# Seconds a request may take before it is answered 504 (watches and followed logs exempt; 0: no deadline).
+PLAYGROUND_REQUEST_TIMEOUT = _env_number("PLAYGROUND_REQUEST_TIMEOUT", 60.0, float)
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,7 @@ from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
 from orchestrator.store.services import Batch
 
-from . import events_v1, managed, negotiation, patches, tables
+from . import events_v1, limits, managed, negotiation, patches, tables
 from .resources import Resource
 from .selectors import fields_match, labels_match, parse_field_selector, parse_label_selector
 
@@ -75,6 +75,7 @@ class ApiRequest:
 
 
 def ensure_available(cluster: Cluster) -> None:
+    limits.check_deadline()  # a request past its deadline stops here (and its SQLite queries stop too)
     cluster.refresh_from_db(fields=["components"])
     for component in ("kube-apiserver", "etcd"):
         if not cluster.component_running(component):
@@ -182,7 +183,9 @@ def select(req: ApiRequest) -> tuple[list[dict], int, str, int | None]:
         rows = rows[:limit + 1]
     items = []
     token, remaining = "", None
-    for row in rows.iterator(chunk_size=2000):
+    for seen, row in enumerate(rows.iterator(chunk_size=2000)):
+        if seen % 1000 == 999:
+            limits.check_deadline()
         key = f"{row.namespace}/{row.name}"
         if labels and not labels_match(labels, row.labels):
             continue

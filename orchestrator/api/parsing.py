@@ -75,6 +75,16 @@ def check_size(raw: bytes | str, limit: int = MAX_BODY) -> None:
         raise InputLimitError(f"Request entity too large: limit is {limit}")
 
 
+def _deadline_check():
+    """The request deadline's check (orchestrator/api/limits.py), or nothing outside Django."""
+    try:
+        from orchestrator.api.limits import check_deadline
+
+        return check_deadline
+    except Exception:
+        return lambda: None
+
+
 # --------------------------------------------------------------------------
 # JSON
 
@@ -86,7 +96,10 @@ def check_json(raw: bytes | str) -> None:
     if data.count(b"[") + data.count(b"{") <= limit:  # the common case: nothing to scan
         return
     depth = 0
-    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', data)):
+    check_deadline = _deadline_check()
+    for seen, match in enumerate(_JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', data))):
+        if seen % 65536 == 65535:
+            check_deadline()
         if match.group() in (b"[", b"{"):
             depth += 1
             if depth > limit:
@@ -141,7 +154,12 @@ def check_yaml(text: bytes | str, *, max_docs: int | None = None) -> int:
     open_anchors: set = set()
     decoded = aliased = 0
     events = yaml.parse(text, Loader=_Loader)
+    check_deadline = _deadline_check()
+    seen = 0
     while True:
+        seen += 1
+        if seen % 16384 == 0:
+            check_deadline()
         try:
             event = next(events)
         except StopIteration:

@@ -50,6 +50,11 @@ def base(cluster_name):
     return f"/clusters/{cluster_name}"
 
 
+def users_annotations(obj: dict) -> dict:
+    """Annotations but the deployment controller's own (its revision number comes when it gets to it)."""
+    return {k: v for k, v in (obj["metadata"].get("annotations") or {}).items() if not k.startswith("deployment.kubernetes.io/")}
+
+
 def snapshot(server, base) -> tuple:
     """What a refused request must leave as it was: the namespaces (their versions: nothing
     else writes them) and the Deployments as users wrote them (their status is the
@@ -60,7 +65,7 @@ def snapshot(server, base) -> tuple:
     assert code == 200, deployments
     return (sorted((o["metadata"]["name"], o["metadata"]["resourceVersion"]) for o in namespaces["items"]),
             sorted((o["metadata"]["name"], o["metadata"]["generation"], json.dumps(o["spec"], sort_keys=True),
-                    json.dumps(o["metadata"].get("labels"), sort_keys=True), json.dumps(o["metadata"].get("annotations"), sort_keys=True))
+                    json.dumps(o["metadata"].get("labels"), sort_keys=True), json.dumps(users_annotations(o), sort_keys=True))
                    for o in deployments["items"]))
 
 
