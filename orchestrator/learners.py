@@ -49,13 +49,18 @@ def landing(*, learner: str, base_url: str, clusters: list[dict], yours: set[str
     own = sorted(n for n in names if n in yours)
     target = own[0] if own else demo
     base = base_url.rstrip("/")
+    curl = f"curl -o kubeconfig {base}/clusters/{target}/playground/kubeconfig"
+    if base.startswith("https:"):
+        # Served to a class: the download speaks for this learner with their token; -k because the
+        # playground's own authority is not yet known to curl (the kubeconfig carries it from then on).
+        curl = f"curl -k -H 'Authorization: Bearer {learner}' -o kubeconfig {base}/clusters/{target}/playground/kubeconfig"
     return {
         "demo": demo,
         "lesson_cluster": target,
         "lessons": [s.summary_dict() for s in load_all().scenarios],
         "kubectl": None if target is None else {
             "cluster": target,
-            "curl": f"curl -o kubeconfig {base}/clusters/{target}/playground/kubeconfig",
+            "curl": curl,
             "get": "KUBECONFIG=$PWD/kubeconfig kubectl get nodes",
             "manage": f"python manage.py kubeconfig {target} --server {base} > kubeconfig",
         },

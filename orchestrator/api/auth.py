@@ -305,6 +305,8 @@ NEEDS_DATABASE = object()
 
 def quick_refusal(request):
     """`refusal(request)` when it can be decided without the database, else NEEDS_DATABASE."""
+    if "HTTP_AUTHORIZATION" not in request.META and anonymous_allowed(request):
+        return None  # the loopback default: anyone may do anything, nothing to look at
     action = action_for(request.method, request.path, request.GET)
     if action is None:
         return None
@@ -327,6 +329,8 @@ def quick_refusal(request):
 
 def refusal(request) -> StoreError | None:
     """None when the request may go on, else the Unauthorized or Forbidden to answer with."""
+    if "HTTP_AUTHORIZATION" not in request.META and anonymous_allowed(request):
+        return None
     action = action_for(request.method, request.path, request.GET)
     if action is None:
         return None

@@ -262,3 +262,13 @@ def test_a_kubeconfig_served_over_https_carries_the_certificate_authority(client
     assert entry["server"] == "https://testserver/clusters/alice"
     assert base64.b64decode(entry["certificate-authority-data"]) == (tmp_path / "tls" / "ca.crt").read_bytes()
     assert config["users"][0]["user"] == {"token": ALICE}
+
+
+def test_the_landing_pages_curl_line_speaks_for_the_learner_over_https():
+    from orchestrator.learners import landing
+
+    clusters = [{"name": "demo"}, {"name": "alice"}]
+    plain = landing(learner=ALICE, base_url="http://127.0.0.1:8000/", clusters=clusters, yours={"alice"})["kubectl"]
+    assert plain["curl"] == "curl -o kubeconfig http://127.0.0.1:8000/clusters/alice/playground/kubeconfig"
+    served = landing(learner=ALICE, base_url="https://10.0.0.5:8443/", clusters=clusters, yours={"alice"})["kubectl"]
+    assert served["curl"] == f"curl -k -H 'Authorization: Bearer {ALICE}' -o kubeconfig https://10.0.0.5:8443/clusters/alice/playground/kubeconfig"
