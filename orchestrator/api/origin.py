@@ -11,12 +11,15 @@ the Kubernetes API:
    ``Origin`` on every cross-origin request and on every POST, so a forged request names
    the other site, or ``null``.
 2. Without ``Origin``, a browser's ``Sec-Fetch-Site: cross-site`` refuses it too.
-3. A request carrying cookies (the learner token, a session: something a browser sends on
-   its own) must also carry Django's CSRF token (``X-CSRFToken`` header, the value the page
-   got in ``<meta name="csrf-token">``), checked by Django's CsrfViewMiddleware.
+3. A browser's request carrying cookies (the learner token, a session: what a browser sends
+   on its own, whoever made the page) must also carry Django's CSRF token (``X-CSRFToken``
+   header, the value the page got in ``<meta name="csrf-token">``), checked by Django's
+   CsrfViewMiddleware. A browser is told by what no page can change: its ``Mozilla/``
+   User-Agent, or the ``Sec-Fetch-*``, ``Origin`` or ``Referer`` headers it adds.
 
-kubectl, the Kubernetes clients, curl and scripts send no cookies and no ``Origin``: rules 1
-to 3 leave them alone. Refusals are 403 Forbidden Status objects.
+kubectl, the Kubernetes clients, curl and scripts send no ``Origin`` and are not browsers
+(with or without a learner cookie): rules 1 to 3 leave them alone. Refusals are 403
+Forbidden Status objects.
 """
 from __future__ import annotations
 
@@ -57,6 +60,12 @@ def origin_allowed(request: HttpRequest, origin: str) -> bool:
     return origin == _own_origin(request) or origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", ())
 
 
+def from_browser(request: HttpRequest) -> bool:
+    headers = request.headers
+    return (headers.get("User-Agent", "").startswith("Mozilla/") or "Origin" in headers or "Referer" in headers
+            or any(name.lower().startswith("sec-fetch-") for name in headers))
+
+
 def refusal(request: HttpRequest) -> Forbidden | None:
     """The Forbidden to answer `request` with, or None when it may go on."""
     if request.method in SAFE_METHODS:
@@ -68,8 +77,8 @@ def refusal(request: HttpRequest) -> Forbidden | None:
                              "(CSRF check failed)")
     elif request.headers.get("Sec-Fetch-Site") == "cross-site":
         return Forbidden("cross-site request refused: Sec-Fetch-Site is cross-site (CSRF check failed)")
-    if not request.COOKIES:
-        return None  # not a browser's ambient credentials: kubectl, clients, scripts
+    if not request.COOKIES or not from_browser(request):
+        return None  # no browser's ambient credentials: kubectl, clients, scripts
     rejected = _TokenCheck(lambda r: None).process_view(request, _view, (), {})
     if isinstance(rejected, _Rejected):
         return Forbidden(f"CSRF check failed: {rejected.reason} Reload the page and try again.")

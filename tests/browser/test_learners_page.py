@@ -102,7 +102,8 @@ def test_another_learners_cluster_cannot_be_removed(browser, server):
         expect(row.locator("[data-remove]")).to_have_count(0)
         expect(row.locator(".yours-badge")).to_have_count(0)
         # even asked directly, with the other learner's cookie, the server refuses
-        status = theirs.evaluate(f"fetch('/clusters/{name}/', {{method: 'DELETE'}}).then((r) => r.json())")
+        token = "document.querySelector('meta[name=csrf-token]').content"
+        status = theirs.evaluate(f"fetch('/clusters/{name}/', {{method: 'DELETE', headers: {{'X-CSRFToken': {token}}}}}).then((r) => r.json())")
         assert (status["code"], status["message"]) == (403, f'cluster "{name}" belongs to another learner')
         assert name in cluster_names(server)
     finally:

@@ -268,9 +268,12 @@ def test_a_cross_site_form_cannot_remove_a_cluster_or_change_the_kubernetes_api(
     assert response.status_code == 403 and "cross-site request refused" in response.json()["message"]
 
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"
+
+
 def test_a_browser_request_with_cookies_needs_the_csrf_token():
     cluster_create(name="demo")
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER)
     page = browser.get("/clusters/demo/playground/")
     token = page.content.decode().split('name="csrf-token" content="')[1].split('"')[0]
     assert browser.cookies.get("csrftoken"), "the page hands out the CSRF cookie"
@@ -284,11 +287,24 @@ def test_a_browser_request_with_cookies_needs_the_csrf_token():
 
 def test_kubectl_and_scripts_without_cookies_or_origin_still_work():
     cluster_create(name="demo")
-    script = Client(enforce_csrf_checks=True)
+    script = Client(enforce_csrf_checks=True, HTTP_USER_AGENT="kubectl/v1.33.0 (linux/amd64) kubernetes/abc")
     response = script.post(POWER, OFF, content_type="application/json")
     assert response.status_code == 200, response.json()
     assert not powered()
     assert script.post("/clusters/", {"name": "alice"}, content_type="application/json").status_code == 201
+
+
+def test_a_script_with_a_learner_cookie_is_not_a_browser():
+    from orchestrator.learners import COOKIE
+
+    cluster_create(name="demo")
+    script = Client(enforce_csrf_checks=True, HTTP_USER_AGENT="Python-urllib/3.11")
+    script.cookies[COOKIE] = "alice-token-0123456789abcdefghij"
+    response = script.post("/clusters/", {"name": "alice"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["yours"]
+    browser = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER)
+    browser.cookies[COOKIE] = "alice-token-0123456789abcdefghij"
+    refused(browser, "DELETE", "/clusters/alice/", "", 403, "CSRF check failed: CSRF cookie not set.")
 
 
 def test_the_pages_send_the_token_with_every_change():
