@@ -115,12 +115,29 @@ def subject_names(host: str | None = None) -> list[str]:
                 names.append(address)
     except OSError:
         pass
+    for address in _outbound_addresses():
+        if address not in names:
+            names.append(address)
     extra = [n.strip() for n in os.environ.get(NAMES_ENV, "").split(",") if n.strip()]
     for name in ([host] if host and host not in ("0.0.0.0", "::", "") else []) + extra:
         name = name.strip("[]")
         if name not in names:
             names.append(name)
     return names
+
+
+def _outbound_addresses() -> list[str]:
+    """This machine's addresses on the network (those of its default routes): a UDP socket's
+    connect() picks the local address without sending anything."""
+    found = []
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                found.append(s.getsockname()[0].split("%")[0])
+        except OSError:
+            continue
+    return found
 
 
 def _alt_names(names: list[str]):

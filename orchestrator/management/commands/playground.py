@@ -72,6 +72,12 @@ class Command(BaseCommand):
         launcher.start(runners)
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Kubernetes Playground: {'https' if https else 'http'}://{shown}:{port}/  (cluster '{cluster.name}')")
+        if host in ("0.0.0.0", "::", ""):
+            others = [a for a in tls_module.subject_names() if a not in ("localhost", "127.0.0.1", "::1")
+                      and not (host == "0.0.0.0" and ":" in a)]  # 0.0.0.0 listens on IPv4 only
+            shown_others = ", ".join(f"{'https' if https else 'http'}://{f'[{a}]' if ':' in a else a}:{port}/" for a in others)
+            if shown_others:
+                self.stdout.write(f"Learners connect to {shown_others}")
         if https:
             self.stdout.write(f"HTTPS with the playground's own certificate authority ({files.ca}); kubeconfigs carry it "
                               "and a token.")
