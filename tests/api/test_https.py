@@ -242,6 +242,16 @@ def test_the_javascript_client_over_https_with_tokens(https, tmp_path):
     assert "configmaps is forbidden" in other[1]["body"]
 
 
+def test_a_loopback_server_says_it_serves_plain_http_with_anonymous_access(server):
+    """The README's command, unchanged: plain HTTP on loopback, anonymous requests allowed, and said so."""
+    log = server.log.read_text()
+    assert f"Kubernetes Playground: http://127.0.0.1:{server.port}/" in log
+    assert "Plain HTTP on loopback: only this machine can connect." in log
+    assert "Anonymous access allowed (loopback: only this machine can connect)." in log
+    code, body = server.json("GET", "/clusters/")
+    assert code == 200, body
+
+
 def test_plain_http_beyond_loopback_is_refused_at_start(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "playground", "--host", "0.0.0.0", "--port", str(free_port()), "--no-tls"],
                             cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60)
