@@ -77,7 +77,24 @@ def parse_label_selector(text: str | None) -> list[Requirement]:
             requirements.append(Requirement(m.group(2), "!" if m.group(1) else "exists"))
         else:
             raise BadRequest(f"unable to parse requirement: found '{part}', expected: in, notin, =, ==, !=, gt, lt")
+    for requirement in requirements:
+        _check_requirement(requirement)
     return requirements
+
+
+def _check_requirement(requirement: Requirement) -> None:
+    """Keys and values as labels allow them, refused in kube-apiserver's words."""
+    from orchestrator.store.validation import LABEL_VALUE, LABEL_VALUE_MSG, qualified_name_errors
+
+    for message in qualified_name_errors(requirement.key):
+        raise BadRequest(f'unable to parse requirement: <nil>: Invalid value: "{requirement.key}": {message}')
+    if requirement.op in (">", "<"):
+        return
+    for i, value in enumerate(requirement.values):
+        if len(value) > 63:
+            raise BadRequest(f'unable to parse requirement: values[{i}][{requirement.key}]: Invalid value: "{value}": must be no more than 63 characters')
+        if not LABEL_VALUE.match(value):
+            raise BadRequest(f'unable to parse requirement: values[{i}][{requirement.key}]: Invalid value: "{value}": {LABEL_VALUE_MSG}')
 
 
 def labels_match(requirements: list[Requirement], labels: dict) -> bool:

@@ -30,15 +30,29 @@ def _event(kind: str, obj: dict) -> bytes:
     return (json.dumps({"type": kind, "object": obj}, separators=(",", ":")) + "\n").encode()
 
 
-async def stream(req: ApiRequest) -> AsyncIterator[bytes]:
-    """Yield watch events for the request's resource, namespace and selectors."""
-    cluster = req.cluster
+def stream(req: ApiRequest) -> AsyncIterator[bytes]:
+    """The watch events for the request's resource, namespace and selectors.
+
+    Its parameters are checked here, before the stream starts, so a bad one is answered 400
+    as kube-apiserver answers it rather than as an ERROR event in a 200 stream.
+    """
     labels = parse_label_selector(req.params.get("labelSelector"))
     fields = parse_field_selector(req.params.get("fieldSelector"), req.resource.store_kind, req.resource.plural)
+    raw = req.params.get("timeoutSeconds")
     try:
-        timeout = float(req.params.get("timeoutSeconds") or DEFAULT_TIMEOUT)
+        timeout = float(int(raw)) if raw else float(DEFAULT_TIMEOUT)
     except ValueError as exc:
-        raise BadRequest(f"invalid timeoutSeconds: {req.params['timeoutSeconds']}") from exc
+        raise BadRequest(f"invalid timeoutSeconds: {raw}") from exc
+    if not 0 <= timeout < 2**63:
+        raise BadRequest(f"invalid timeoutSeconds: {raw}")
+    rv = req.params.get("resourceVersion") or ""
+    if rv and not rv.lstrip("-").isdigit():
+        raise BadRequest(f"invalid resource version: {rv}")
+    return _stream(req, labels, fields, timeout)
+
+
+async def _stream(req: ApiRequest, labels, fields, timeout: float) -> AsyncIterator[bytes]:
+    cluster = req.cluster
     bookmarks = req.params.get("allowWatchBookmarks") in ("true", "1")
     as_table = req.as_table
     rv = req.params.get("resourceVersion") or ""

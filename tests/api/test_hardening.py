@@ -201,3 +201,72 @@ def test_kubectl_says_what_kubernetes_says(kubectl):
     result = kubectl.run("apply", "-f", "-", input=LAUGHS_DEPLOYMENT, check=False)
     assert result.returncode != 0 and "excessive aliasing" in result.stderr, result.stderr
     assert kubectl.run("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
+
+
+PODS = "/api/v1/namespaces/default/pods"
+POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}}
+
+
+def pod(**changes) -> bytes:
+    body = copy.deepcopy(POD)
+    for path, value in changes.items():
+        target = body
+        *parents, last = path.split("__")
+        for key in parents:
+            target = target.setdefault(key, {})
+        target[last] = value
+    return json.dumps(body).encode()
+
+
+QUERY_AND_NAME_BAD = [
+    ("GET", f"{PODS}?labelSelector=app%20in%20(", b"", 400, "BadRequest", "unable to parse requirement"),
+    ("GET", f"{PODS}?labelSelector=" + "a" * 70 + "%3Db", b"", 400, "BadRequest", "name part must be no more than 63 characters"),
+    ("GET", f"{PODS}?fieldSelector=spec.unknown%3Dx", b"", 400, "BadRequest", 'field label not supported: spec.unknown'),
+    ("GET", f"{PODS}?limit=many", b"", 400, "BadRequest", "invalid limit"),
+    ("GET", f"{PODS}?continue=%25%25%25", b"", 400, "BadRequest", "continue key is not valid"),
+    ("GET", f"{PODS}?watch=1&resourceVersion=abc", b"", 400, "BadRequest", "invalid resource version: abc"),
+    ("GET", f"{PODS}?watch=1&timeoutSeconds=" + "9" * 30, b"", 400, "BadRequest", "invalid timeoutSeconds: 999"),
+    ("GET", f"{PODS}?watch=1&labelSelector=app%3D" + "v" * 64, b"", 400, "BadRequest", "must be no more than 63 characters"),
+    ("DELETE", f"{DEPLOYMENTS}/web?gracePeriodSeconds=soon", b"", 400, "BadRequest", "invalid gracePeriodSeconds"),
+    ("DELETE", f"{DEPLOYMENTS}/web?propagationPolicy=Everything", b"", 400, "BadRequest", 'propagationPolicy "Everything" is not supported'),
+    ("POST", f"{DEPLOYMENTS}?fieldValidation=Loose", json.dumps(DEPLOY).encode(), 400, "BadRequest", "fieldValidation parameter unsupported"),
+    ("POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": "n" * 64}}).encode(), 422, "Invalid", "must be no more than 63 characters"),
+    ("POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": "kube-system"}}).encode(), 409, "AlreadyExists", 'namespaces "kube-system" already exists'),
+    ("POST", PODS, pod(metadata__name="p" * 254), 422, "Invalid", "must be no more than 253 characters"),
+    ("POST", PODS, pod(metadata__labels={"app": "v" * 64}), 422, "Invalid", "must be no more than 63 characters"),
+    ("POST", PODS, pod(metadata__labels={"a/b/c": "x"}), 422, "Invalid", "metadata.labels"),
+    ("POST", PODS, pod(metadata__annotations={"big": "x" * (256 * 1024 + 1)}), 422, "Invalid", "Too long: must have at most 262144 bytes"),
+    ("POST", PODS, pod(spec__containers=[{"name": "c", "image": "nginx"}, {"name": "c", "image": "nginx"}]), 422, "Invalid", 'Duplicate value: "c"'),
+    ("POST", PODS, pod(spec__containers=[]), 422, "Invalid", "spec.containers: Required value"),
+    ("POST", PODS, pod(spec__restartPolicy="Sometimes"), 422, "Invalid", 'Unsupported value: "Sometimes"'),
+    ("POST", PODS, pod(spec__activeDeadlineSeconds=0), 422, "Invalid", "spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"),
+    ("POST", PODS, pod(spec__nodeSelector={"disk": "ss d"}), 422, "Invalid", "spec.nodeSelector"),
+    ("POST", "/api/v1/namespaces/default/services", json.dumps({"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "nodePort": 70000}]}}).encode(),
+     422, "Invalid", "spec.ports[0].nodePort: Invalid value: 70000"),
+    ("POST", "/api/v1/namespaces/default/services", json.dumps({"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "targetPort": 0}]}}).encode(),
+     422, "Invalid", "spec.ports[0].targetPort: Invalid value: 0"),
+    ("POST", "/api/v1/namespaces/default/services", json.dumps({"metadata": {"name": "S_1"}, "spec": {"ports": [{"port": 80}]}}).encode(),
+     422, "Invalid", "a DNS-1035 label must consist of lower case alphanumeric characters"),
+    ("POST", "/api/v1/namespaces/default/configmaps", json.dumps({"metadata": {"name": "c"}, "data": {"bad key": "v"}}).encode(),
+     422, "Invalid", "a valid config key must consist of alphanumeric characters"),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(selector={"matchExpressions": [{"key": "app", "operator": "Near", "values": ["web"]}]})).encode(),
+     422, "Invalid", "not a valid selector operator"),
+    ("POST", DEPLOYMENTS, json.dumps(deployment(strategy={"type": "Recreate", "rollingUpdate": {"maxSurge": 1}})).encode(),
+     422, "Invalid", "may not be specified when strategy `type` is 'Recreate'"),
+    ("PUT", "/api/v1/namespaces/default/services/kubernetes", json.dumps({"metadata": {"name": "kubernetes"}, "spec": {"clusterIP": "10.96.9.9", "ports": [{"name": "https", "port": 443}]}}).encode(),
+     422, "Invalid", "may not change once set"),
+]
+QUERY_IDS = ["label-selector-unclosed", "label-selector-key-too-long", "field-selector-unknown-field",
+             "limit-not-a-number", "continue-garbage", "watch-resourceVersion-garbage", "watch-timeout-huge", "watch-label-value-64", "grace-period-garbage",
+             "propagation-policy-unknown", "field-validation-unknown", "namespace-name-64", "namespace-kube-system-again",
+             "pod-name-254", "label-value-64", "label-key-two-slashes", "annotations-over-256-KiB", "duplicate-container-names",
+             "no-containers", "restart-policy-unknown", "active-deadline-0", "node-selector-value-invalid", "nodePort-70000",
+             "targetPort-0", "service-name-not-dns-1035", "configmap-key-invalid", "selector-operator-unknown",
+             "recreate-with-rolling-update", "service-clusterIP-immutable"]
+
+
+@pytest.mark.parametrize("method, path, body, code, reason, message", QUERY_AND_NAME_BAD, ids=QUERY_IDS)
+def test_bad_parameters_names_and_fields_are_refused(server, base, method, path, body, code, reason, message):
+    status, out = server.json("POST", f"{base}{DEPLOYMENTS}", DEPLOY)
+    assert status == 201, out
+    refused(server, base, method, path, body, "application/json", code, reason, message)
