@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from orchestrator.models import Pod, Revision
+from orchestrator.store.errors import Forbidden
 from orchestrator.store.kinds import KINDS
 from orchestrator.store.serialize import to_dict
 from orchestrator.store.validation import selector_matches
@@ -53,7 +54,11 @@ class ReplicaSetController(Controller):
         diff = len(active) - want
         if diff < 0:
             for _ in range(min(-diff, BURST)):
-                pod = ctx.batch.create("Pod", self._pod_from_template(rs_obj))
+                try:
+                    pod = ctx.batch.create("Pod", self._pod_from_template(rs_obj))
+                except Forbidden as refused:  # a quota, or a namespace going away: refused before any write
+                    ctx.batch.event(rs_obj, "FailedCreate", f"Error creating: {refused.message}", type="Warning")
+                    break
                 ctx.batch.event(rs_obj, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         elif diff > 0:
             ranked = sorted(active, key=deletion_rank)
