@@ -1533,8 +1533,12 @@ def _embedded_json(raw: bytes, where: str) -> Any:
     """Parse raw JSON carried in FieldsV1/RawExtension; empty raw is JSON null."""
     if not raw:
         return None
+    from . import parsing
+
     try:
-        return json.loads(raw)
+        return parsing.load_json(raw)  # within the nesting limit of every other body
+    except parsing.InputLimitError as exc:
+        raise ProtobufError(f"invalid JSON in {where}: {exc}") from None
     except ValueError:
         raise ProtobufError(f"invalid JSON in {where}") from None
 

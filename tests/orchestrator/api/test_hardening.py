@@ -317,3 +317,28 @@ def test_the_pages_send_the_token_with_every_change():
     assert landing.count('"X-CSRFToken": csrfToken()') == 2
     for page in ("index", "cluster", "teacher"):
         assert '<meta name="csrf-token" content="{{ csrf_token }}">' in (root / f"templates/orchestrator/{page}.html").read_text()
+
+
+# -- protobuf bodies ------------------------------------------------------------------------------
+def _field(number: int, payload: bytes) -> bytes:
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def test_a_protobuf_envelope_wrapping_deep_json_is_refused():
+    from orchestrator.api import protobuf
+
+    type_meta = _field(1, b"v1") + _field(2, b"ConfigMap")
+    deep = b'{"data":' * 20000 + b"{}" + b"}" * 20000
+    body = protobuf.MAGIC + _field(1, type_meta) + _field(2, deep) + _field(4, b"application/json")
+    started = time.monotonic()
+    with pytest.raises(protobuf.ProtobufError, match="invalid JSON in ConfigMap raw: exceeded max depth of 100"):
+        protobuf.decode(body)
+    assert time.monotonic() - started < 1
