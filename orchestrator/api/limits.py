@@ -142,6 +142,11 @@ def _guard_queries() -> None:
     if _deadline.get() is None:
         return
     try:
+        asyncio.get_running_loop()
+        return  # the event loop's thread runs no queries
+    except RuntimeError:
+        pass
+    try:
         from django.db import connection
 
         if connection.vendor != "sqlite":
