@@ -145,6 +145,9 @@ def _queue_for_sqlite_writer(component: str) -> bool:
     return True
 
 
+# The columns a status update writes besides status and resource_version: those derived from status.
+STATUS_COLUMNS = {"Pod": ("phase",), "Node": ("ready",)}
+
 # What a batch reads of the cluster's row when it takes the lock (not the scenario or traffic state).
 LOCK_FIELDS = ("revision", "components", "clock_paused", "clock_speed", "clock_sim_anchor", "clock_wall_anchor", "allocations")
 
@@ -246,14 +249,15 @@ class Batch:
     def profile(self):
         return profile_for(self.cluster.profile)
 
-    def _record(self, info: KindInfo, row, event_type: str) -> dict:
+    def _record(self, info: KindInfo, row, event_type: str, *, columns: tuple | None = None) -> dict:
+        """Write the row (only `columns` when given) and log the change under the next revision."""
         self._revision += 1
         row.resource_version = self._revision
         if event_type == Revision.DELETED:
             obj = to_dict(info, row)
             row.delete()
         else:
-            row.save()
+            row.save(update_fields=columns)
             obj = to_dict(info, row)
         self._log.append(
             Revision(
@@ -334,12 +338,12 @@ class Batch:
                 kind=info.plural, name=name, group=info.group,
             )
         old = to_dict(info, row)
-        new = copy.deepcopy(obj)
         if subresource == "status":
-            merged = copy.deepcopy(old)
-            merged["status"] = new.get("status") or {}
-            new = merged
+            # The status alone changes: the rest is the stored object (old is a copy of its own).
+            status = copy.deepcopy(obj.get("status") or {})
+            new = {**old, "status": status}
         else:
+            new = copy.deepcopy(obj)
             if info.status_subresource:
                 new["status"] = old.get("status", {})
             new_meta = new.setdefault("metadata", {})
@@ -358,14 +362,19 @@ class Batch:
             return old
         if info.tracks_generation and new.get("spec") != old.get("spec"):
             row.generation += 1
-        fill_row(info, row, new)
+        columns = None
+        if subresource == "status":
+            row.status = status
+            columns = ("status", "resource_version", *STATUS_COLUMNS.get(kind, ()))
+        else:
+            fill_row(info, row, new)
         self._set_columns(info, row)
         if dry_run:
             return to_dict(info, row)
         if row.deletion_timestamp is not None and not row.finalizers and not (kind == "Pod" and row.node_name and (row.deletion_grace_period_seconds or 0) > 0):
             if not (kind == "Namespace" and row.spec.get("finalizers")):
                 return self._record(info, row, Revision.DELETED)
-        return self._record(info, row, Revision.MODIFIED)
+        return self._record(info, row, Revision.MODIFIED, columns=columns)
 
     def renew_node_leases(self, leases: list[dict], renew_time: str) -> list[dict]:
         """Renew node Leases in bulk, as the kubelets of a process do each tick.
@@ -725,12 +734,12 @@ class Batch:
 
 
 def _comparable(obj: dict) -> dict:
-    """Return obj without the fields an update never changes by itself."""
-    obj = copy.deepcopy(obj)
-    meta = obj.get("metadata", {})
-    for key in ("resourceVersion", "managedFields"):
-        meta.pop(key, None)
-    return obj
+    """Return obj without the fields an update never changes by itself (for comparing only:
+    it shares its parts with obj)."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k not in ("resourceVersion", "managedFields")}}
 
 
 def object_create(*, cluster: Cluster, kind: str, obj: dict, component: str = "") -> dict:
