@@ -499,6 +499,51 @@ def type_error(kind_key: KindKey, obj) -> str | None:
     return _types(name, openapi.definitions()[name], obj, "")
 
 
+def drop_nulls(kind_key: KindKey, obj) -> None:
+    """Do to ``obj`` (in place) what Go's decoder does with JSON nulls: a null field is its zero
+    value, i.e. absent once re-encoded; a null item of a list of objects is an empty object."""
+    name = _root_name(kind_key)
+    if name is not None:
+        _drop_nulls(openapi.definitions()[name], obj)
+
+
+def _drop_nulls(schema: dict, node) -> None:
+    if not isinstance(node, dict):
+        return
+    properties = schema.get("properties") or {}
+    for key in [k for k, v in node.items() if v is None and k in properties]:
+        del node[key]
+    for key, value in node.items():
+        field = properties.get(key)
+        if field is not None:
+            _drop_nulls_value(field, value)
+
+
+def _drop_nulls_value(schema: dict, value) -> None:
+    name = _ref_name(schema)
+    if name is not None:
+        target = openapi.definitions().get(name)
+        if target is not None and name not in _FREE_DEFINITIONS and "properties" in target:
+            _drop_nulls(target, value)
+        return
+    if schema.get("type") == "array" and isinstance(value, list):
+        items = schema.get("items") or {}
+        item_name = _ref_name(items)
+        struct = item_name is not None and "properties" in (openapi.definitions().get(item_name) or {})
+        for i, item in enumerate(value):
+            if item is None and struct and item_name not in _FREE_DEFINITIONS:
+                value[i] = {}
+            else:
+                _drop_nulls_value(items, item)
+    elif schema.get("type") == "object" and isinstance(value, dict) and isinstance(schema.get("additionalProperties"), dict):
+        values = schema["additionalProperties"]
+        for key, item in value.items():
+            if item is None and values.get("type") == "string":
+                value[key] = ""
+            else:
+                _drop_nulls_value(values, item)
+
+
 def _root_name(kind_key: KindKey) -> str | None:
     if isinstance(kind_key, str):
         return kind_key if kind_key in openapi.definitions() else None

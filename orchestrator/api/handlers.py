@@ -179,8 +179,10 @@ def select(req: ApiRequest) -> tuple[list[dict], int, str, int | None]:
         limit = int(req.params.get("limit") or 0)
     except ValueError as exc:
         raise BadRequest(f"invalid limit: {req.params.get('limit')}") from exc
+    if not -(2**63) <= limit < 2**63:  # an int64, as kube-apiserver parses it
+        raise BadRequest(f"invalid limit: {req.params.get('limit')}")
     if limit > 0 and not labels and not fields:
-        rows = rows[:limit + 1]
+        rows = rows[:min(limit, 2**62) + 1]
     items = []
     token, remaining = "", None
     for seen, row in enumerate(rows.iterator(chunk_size=2000)):
@@ -274,8 +276,10 @@ def patch(req: ApiRequest) -> tuple[int, dict]:
                 current = present(req.resource, to_dict(req.info, row))
                 if req.subresource == "scale":
                     patched = _apply_patch(kind, scale_of(current), document, "Scale")
+                    managed.check_decodable(req, patched, kind_key=("autoscaling/v1", "Scale"))
                     return 200, _update_scale(req, patched, batch=batch)
                 patched = _apply_patch(kind, current, document, req.resource.kind)
+                managed.check_decodable(req, patched)  # nulls dropped, wrong types refused (422) as Go decodes
                 precondition = (document.get("metadata") or {}).get("resourceVersion") if isinstance(document, dict) else None
                 if not precondition:
                     patched.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]

@@ -28,6 +28,7 @@ def check_fields(req, body: dict) -> None:
     number past int32's range, ...) refuses the body as kube-apiserver's decoder does (400).
     """
     mode = _mode(req)
+    field_validation.drop_nulls((req.resource.group_version, req.resource.kind), body)
     problem = field_validation.type_error((req.resource.group_version, req.resource.kind), body)
     if problem:
         version = req.resource.group_version.rpartition("/")[2]
@@ -46,6 +47,23 @@ def check_fields(req, body: dict) -> None:
         req.warnings.extend(problems)
 
 
+def check_decodable(req, obj, kind_key=None) -> None:
+    """A patched object as Go would decode it: nulls dropped (in place), and a value of the wrong
+    type or out of its range refused as kube-apiserver refuses it: 422, ``patch: Invalid value:
+    ...: json: cannot unmarshal ...``."""
+    kind_key = kind_key or (req.resource.group_version, req.resource.kind)
+    if isinstance(obj, dict):
+        field_validation.drop_nulls(kind_key, obj)
+        problem = field_validation.type_error(kind_key, obj)
+    else:
+        problem = f"json: cannot unmarshal {field_validation._json_kind(obj)} into Go value of type {req.resource.version}.{kind_key[1]}"
+    if problem:
+        patch_text = req.body.decode("utf-8", "replace")
+        raise Invalid(f'{req.resource.kind} "{req.name}" is invalid: patch: Invalid value: "{patch_text}": {problem}',
+                      kind=req.resource.plural, name=req.name, group=req.resource.group,
+                      causes=[Cause("patch", f'Invalid value: "{patch_text}": {problem}')])
+
+
 def check_patched_fields(req, obj: dict) -> None:
     """Check a patched object: duplicates come from the patch body, unknown fields from the result.
 
@@ -53,12 +71,7 @@ def check_patched_fields(req, obj: dict) -> None:
     kube-apiserver refuses it: 422, ``patch: Invalid value: ...: json: cannot unmarshal ...``.
     """
     mode = _mode(req)
-    problem = field_validation.type_error((req.resource.group_version, req.resource.kind), obj)
-    if problem:
-        patch_text = req.body.decode("utf-8", "replace")
-        raise Invalid(f'{req.resource.kind} "{req.name}" is invalid: patch: Invalid value: "{patch_text}": {problem}',
-                      kind=req.resource.plural, name=req.name, group=req.resource.group,
-                      causes=[Cause("patch", f'Invalid value: "{patch_text}": {problem}')])
+    check_decodable(req, obj)
     if mode == "Ignore":
         return
     problems = field_validation.duplicate_fields(req.body) if req.body.lstrip().startswith((b"{", b"[")) else []
