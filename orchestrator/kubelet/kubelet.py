@@ -150,24 +150,34 @@ class Kubelet:
         by_id = {m.pk: m for m in machines}
         names = list(by_name)
         sandboxes = {s.pod_uid: s for s in Sandbox.objects.filter(cluster=self.cluster, machine__in=machines, next_at__lte=self.now)}
-        pods = {str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, node_name__in=names, phase="Pending", deletion_timestamp__isnull=True)}
-        pods.update({str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, node_name__in=names, deletion_timestamp__isnull=False)})
-        missing = [uid for uid in pods if uid not in sandboxes]
+        # Pending pods by uid and node first (no row decoded): most of them wait on their sandbox.
+        placed = {str(uid): node for uid, node in Pod.objects.filter(
+            cluster=self.cluster, node_name__in=names, phase="Pending", deletion_timestamp__isnull=True).values_list("uid", "node_name")}
+        deleting = {str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, node_name__in=names, deletion_timestamp__isnull=False)}
+        placed.update((uid, p.node_name) for uid, p in deleting.items())
+        missing = [uid for uid in placed if uid not in sandboxes]
         sandboxes.update({s.pod_uid: s for s in Sandbox.objects.filter(cluster=self.cluster, pod_uid__in=missing)})
-        due_pods = [uid for uid in sandboxes if uid not in pods]
-        pods.update({str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, uid__in=due_pods)})
+
+        def on_its_machine(uid: str, sandbox: Sandbox) -> bool:
+            machine = by_id.get(sandbox.machine_id)
+            return machine is not None and machine.name == placed.get(uid)
+
+        waiting = {uid for uid, s in sandboxes.items()
+                   if uid not in deleting and s.next_at is not None and s.next_at > self.now and on_its_machine(uid, s)}
+        wanted = [uid for uid in placed if uid not in waiting and uid not in deleting] + [uid for uid in sandboxes if uid not in placed]
+        pods = {str(p.uid): p for p in Pod.objects.filter(cluster=self.cluster, uid__in=wanted)}
+        pods.update(deleting)
         for uid, sandbox in list(sandboxes.items()):
             machine = by_id.get(sandbox.machine_id)
-            if uid not in pods or machine is None or pods[uid].node_name != machine.name:
+            node = pods[uid].node_name if uid in pods else placed.get(uid)
+            if node is None or machine is None or node != machine.name:
                 sandbox.delete()  # the pod is gone or moved: kill its containers
                 sandboxes.pop(uid)
+        for uid in waiting:
+            self.waits.append(sandboxes[uid].next_at - self.now)  # nothing due yet; its status is current
         for uid, pod in pods.items():
             machine = by_name.get(pod.node_name)
             sandbox = sandboxes.get(uid)
-            waiting = sandbox is not None and sandbox.next_at is not None and sandbox.next_at > self.now
-            if waiting and pod.deletion_timestamp is None:
-                self.waits.append(sandbox.next_at - self.now)  # nothing due yet; its status is current
-                continue
             if machine is not None:
                 self._sync_pod(machine, pod, sandbox)
 
@@ -203,7 +213,7 @@ class Kubelet:
         state = sandbox.state
         for container in obj["spec"].get("containers") or []:
             self._advance(machine, obj, state, container)
-        self._save(sandbox, obj, machine, before)
+        self._save(sandbox, obj, machine, before, row=pod)
 
     def _create_sandbox(self, machine: Machine, pod: Pod, obj: dict) -> Sandbox:
         used = set(Sandbox.objects.filter(machine=machine).values_list("pod_ip", flat=True))
@@ -294,7 +304,7 @@ class Kubelet:
     def _event(self, pod: dict, machine: Machine, container: dict, reason: str, message: str, type: str = "Normal") -> None:
         self.batch.event(pod, reason, message, type=type, component="kubelet", host=machine.name, field_path=f"spec.containers{{{container['name']}}}")
 
-    def _save(self, sandbox: Sandbox, pod: dict, machine: Machine, before: tuple) -> None:
+    def _save(self, sandbox: Sandbox, pod: dict, machine: Machine, before: tuple, *, row: Pod | None = None) -> None:
         times = [c["at"] for c in sandbox.state["containers"].values() if c.get("at") is not None]
         running = [c for c in sandbox.state["containers"].values() if c["stage"] == "running" and c.get("ready_at", 0) > self.now]
         times += [c["ready_at"] for c in running]
@@ -302,11 +312,11 @@ class Kubelet:
         if sandbox.next_at is not None:
             self.waits.append(sandbox.next_at - self.now)
         if (json.dumps(sandbox.state, sort_keys=True), sandbox.next_at) != before:
-            sandbox.save()
+            sandbox.save(update_fields=["state", "next_at"])
         status = node_status.pod_status(pod, sandbox, machine, self.now)
         if status != pod.get("status"):
             pod["status"] = status
-            self.batch.update_status("Pod", pod)
+            self.batch.update_status("Pod", pod, row=row)  # the row read in this batch: no second read
 
     def _terminate(self, machine: Machine, pod: Pod, obj: dict, sandbox: Sandbox | None) -> None:
         """Stop a deleted pod's containers, then remove the pod for good."""

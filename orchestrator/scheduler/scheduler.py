@@ -100,7 +100,7 @@ class NodeSnapshot:
 TERMINAL = ("Succeeded", "Failed")
 
 
-RECORDED_NODES = 100  # nodes kept in a pod's scheduling record: the chosen, the best, then the rejected
+RECORDED_NODES = 30  # nodes kept in a pod's scheduling record: the chosen, the best, then the rejected
 
 
 def recorded_nodes(result) -> list[dict]:

@@ -87,3 +87,29 @@ def test_available_replicas_wait_for_min_ready_seconds(cluster, sync):
     assert abs(again - 6) < 1e-6
     sync(controller, "default/web-rs", now=t0 + 10 + timedelta(seconds=0).total_seconds())
     assert object_get(cluster=cluster, kind="ReplicaSet", namespace="default", name="web-rs")["status"]["availableReplicas"] == 1
+
+
+def test_a_sync_reads_the_status_of_the_pods_that_changed_only_and_sees_every_change(cluster, sync):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rs = make_rs(cluster, 4)
+    controller = ReplicaSetController()
+    sync(controller, "default/web-rs")
+    sync(controller, "default/web-rs")
+    first = owned(cluster, rs).order_by("name").first()
+    pod = object_get(cluster=cluster, kind="Pod", namespace="default", name=first.name)
+    pod["status"] = {"phase": "Running", "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": pod["metadata"]["creationTimestamp"]}]}
+    services.object_update(cluster=cluster, kind="Pod", obj=pod, subresource="status")
+    with CaptureQueriesContext(connection) as queries:
+        sync(controller, "default/web-rs")
+    status = object_get(cluster=cluster, kind="ReplicaSet", namespace="default", name="web-rs")["status"]
+    assert (status["replicas"], status["readyReplicas"]) == (4, 1)
+    # The statuses read: one query, naming the changed pod alone.
+    decoded = [q["sql"] for q in queries.captured_queries if '"orchestrator_pod"."status"' in q["sql"] and '"uid" IN' in q["sql"]]
+    assert len(decoded) == 1 and decoded[0].split('"uid" IN')[1].count(",") == 0 and first.uid.hex in decoded[0].replace("-", ""), decoded
+    pod = object_get(cluster=cluster, kind="Pod", namespace="default", name=first.name)
+    pod["status"]["conditions"][0]["status"] = "False"
+    services.object_update(cluster=cluster, kind="Pod", obj=pod, subresource="status")
+    sync(controller, "default/web-rs")
+    assert "readyReplicas" not in object_get(cluster=cluster, kind="ReplicaSet", namespace="default", name="web-rs")["status"]
