@@ -23,6 +23,12 @@ UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
 GO_FIELD = re.compile(r"Go struct field \w+\.(\S+) of type")
 
 
+def served(obj: dict):
+    """The served resource of a document's apiVersion and kind, or None (also for non-string ones)."""
+    key = (obj.get("apiVersion"), obj.get("kind"))
+    return SERVED.get(key) if all(isinstance(part, str) for part in key) else None
+
+
 class ManifestError(Invalid):
     """A manifest that cannot be applied; `causes` carry `line` numbers."""
 
@@ -101,7 +107,7 @@ def apply_manifest(*, cluster: Cluster, text: str, namespace: str = "default") -
             line = node.start_mark.line + 1
             if not isinstance(obj, dict):
                 _fail(f"line {line}: a document must be a Kubernetes object", [_cause("", "a document must be a Kubernetes object", line)])
-            resource = SERVED.get((obj.get("apiVersion"), obj.get("kind")))
+            resource = served(obj)
             if resource is None:
                 message = f'no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"'
                 _fail(f"line {line}: {message}", [_cause("kind", message, line_of(node, "kind") or line, "FieldValueNotSupported")])

@@ -318,6 +318,7 @@ def _apply_patch(kind: str, current: dict, document, resource_kind: str) -> dict
 def _apply(req: ApiRequest, config) -> tuple[int, dict]:
     if not isinstance(config, dict):
         raise BadRequest("error decoding YAML: the applied configuration must be an object")
+    managed.check_decodable(req, config, drop=False)  # a metadata that is not an object, wrong types: 422 before any use
     if not req.manager:
         raise BadRequest("PATCH, application/apply-patch+yaml requires the fieldManager query parameter")
     _check_type(req, config)

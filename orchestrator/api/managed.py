@@ -47,13 +47,16 @@ def check_fields(req, body: dict) -> None:
         req.warnings.extend(problems)
 
 
-def check_decodable(req, obj, kind_key=None) -> None:
+def check_decodable(req, obj, kind_key=None, *, drop=True) -> None:
     """A patched object as Go would decode it: nulls dropped (in place), and a value of the wrong
     type or out of its range refused as kube-apiserver refuses it: 422, ``patch: Invalid value:
     ...: json: cannot unmarshal ...``."""
     kind_key = kind_key or (req.resource.group_version, req.resource.kind)
     if isinstance(obj, dict):
-        field_validation.drop_nulls(kind_key, obj)
+        if drop:
+            field_validation.drop_nulls(kind_key, obj)
+        elif "metadata" in obj and obj["metadata"] is None:  # apply: no metadata given (other nulls mean something)
+            del obj["metadata"]
         problem = field_validation.type_error(kind_key, obj)
     else:
         problem = f"json: cannot unmarshal {field_validation._json_kind(obj)} into Go value of type {req.resource.version}.{kind_key[1]}"

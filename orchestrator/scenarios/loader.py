@@ -224,7 +224,7 @@ class _Reader:
             line = doc.start_mark.line + 1
             if not isinstance(obj, dict):
                 self.fail(at(line), "bad manifest: a document must be a Kubernetes object")
-            resource = manifests.SERVED.get((obj.get("apiVersion"), obj.get("kind")))
+            resource = manifests.served(obj)
             if resource is None:
                 self.fail(at(manifests.line_of(doc, "kind") or line),
                           f'bad manifest: no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"')

@@ -309,3 +309,31 @@ def test_inputs_that_were_500s(server, base, method, path, body, code, reason, m
         return
     refused(server, base, method, path, body, "application/merge-patch+json" if method == "PATCH" and body.startswith(b"{") else
             "application/json-patch+json" if method == "PATCH" else "application/json", code, reason, message)
+
+
+APPLY_FOUND = [
+    (json.dumps({**DEPLOY, "metadata": True}).encode(), 422, "cannot unmarshal bool into Go struct field Deployment.metadata of type v1.ObjectMeta"),
+    (json.dumps({**DEPLOY, "metadata": "web"}).encode(), 422, "cannot unmarshal string into Go struct field Deployment.metadata"),
+    (json.dumps({**DEPLOY, "metadata": None}).encode(), 200, ""),
+]
+
+
+@pytest.mark.parametrize("body, code, message", APPLY_FOUND, ids=["metadata-bool", "metadata-string", "metadata-null"])
+def test_server_side_apply_of_a_misshapen_object(server, base, body, code, message):
+    """Found by fuzzing server-side apply: each answered 500."""
+    status, out = server.json("POST", f"{base}{DEPLOYMENTS}", DEPLOY)
+    assert status == 201, out
+    path = f"{DEPLOYMENTS}/web?fieldManager=fuzz&force=true"
+    if code == 200:
+        status, raw, _ = server.request("PATCH", f"{base}{path}", body, headers={"Content-Type": "application/apply-patch+yaml"})
+        assert status == 200, raw
+        return
+    refused(server, base, "PATCH", path, body, "application/apply-patch+yaml", code, "Invalid", message)
+
+
+def test_the_yaml_editor_with_a_kind_that_is_not_a_word(server, base):
+    """Found by fuzzing the page's editor: an apiVersion or kind that is a list or a mapping was a 500 page."""
+    code, out = server.json("POST", f"{base}/playground/apply", {"yaml": "apiVersion: [apps/v1]\nkind: {a: 1}\nmetadata: {name: x}\n"})
+    assert code == 422 and out["kind"] == "Status", out
+    assert 'no matches for kind "{\'a\': 1}"' in out["message"]
+    assert server.request("GET", "/healthz")[0] == 200
