@@ -152,6 +152,8 @@ PLAYGROUND_MAX_REPLICAS = _env_number("PLAYGROUND_MAX_REPLICAS", 5000)
 PLAYGROUND_RATE_LIMIT = _env_number("PLAYGROUND_RATE_LIMIT", 50.0, float)
 PLAYGROUND_RATE_BURST = _env_number("PLAYGROUND_RATE_BURST", 200)
 PLAYGROUND_RATE_LIMIT_EXEMPT = tuple(a.strip() for a in os.environ.get("PLAYGROUND_RATE_LIMIT_EXEMPT", "127.0.0.1,::1").split(",") if a.strip())
+# Requests one client (not exempt) may have in progress at once, so that nobody takes every worker (429 past it).
+PLAYGROUND_MAX_INFLIGHT_PER_CLIENT = _env_number("PLAYGROUND_MAX_INFLIGHT_PER_CLIENT", 4)
 # Seconds a request may take before it is answered 504 (watches and followed logs exempt; 0: no deadline).
 PLAYGROUND_REQUEST_TIMEOUT = _env_number("PLAYGROUND_REQUEST_TIMEOUT", 60.0, float)
 

@@ -9,6 +9,10 @@ HTTP request of the playground -- the Kubernetes API, the control API and the pa
   (kubectl and client-go wait that long and retry by themselves). Addresses in
   ``PLAYGROUND_RATE_LIMIT_EXEMPT`` (loopback by default: the teacher's own laptop, its
   scripts and the benchmark) are not limited. Buckets live in each web process's memory.
+* **Workers**: a client (not exempt) may have at most ``PLAYGROUND_MAX_INFLIGHT_PER_CLIENT``
+  requests in progress at once (watches and followed logs not counted), so one learner's slow
+  requests cannot take every worker thread from the others; past it, the same 429 (Retry-After:
+  1), as kube-apiserver's max-in-flight limit answers.
 * **Deadline**: a request that has not answered after ``PLAYGROUND_REQUEST_TIMEOUT`` seconds
   is answered 504 Timeout, ``Timeout: request did not complete within 1m0s``, as
   kube-apiserver's timeout filter answers. Long-running requests (watches, followed logs)
@@ -40,6 +44,7 @@ DEFAULTS = {
     "PLAYGROUND_RATE_BURST": 200,
     "PLAYGROUND_RATE_LIMIT_EXEMPT": ("127.0.0.1", "::1"),
     "PLAYGROUND_REQUEST_TIMEOUT": 60.0,
+    "PLAYGROUND_MAX_INFLIGHT_PER_CLIENT": 4,
 }
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("playground_request_deadline", default=None)
 
@@ -180,11 +185,40 @@ class RequestLimitsMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
         self.limiter = RateLimiter(setting("PLAYGROUND_RATE_LIMIT"), setting("PLAYGROUND_RATE_BURST"))
+        self.inflight: dict[str, int] = {}
+        self._inflight_lock = threading.Lock()
+
+    def _limited(self, request) -> str | None:
+        """The client's address when limits apply to it, else None."""
+        address = request.META.get("REMOTE_ADDR", "")
+        return None if address in setting("PLAYGROUND_RATE_LIMIT_EXEMPT") else address
+
+    def _enter(self, address: str | None, request) -> bool:
+        """Count one more request in flight for the client; False past its share of the workers."""
+        most = int(setting("PLAYGROUND_MAX_INFLIGHT_PER_CLIENT"))
+        if address is None or most <= 0 or long_running(request):
+            return True
+        with self._inflight_lock:
+            if self.inflight.get(address, 0) >= most:
+                return False
+            self.inflight[address] = self.inflight.get(address, 0) + 1
+        request._playground_inflight = address
+        return True
+
+    def _leave(self, request) -> None:
+        address = getattr(request, "_playground_inflight", None)
+        if address is None:
+            return
+        with self._inflight_lock:
+            left = self.inflight.get(address, 1) - 1
+            if left > 0:
+                self.inflight[address] = left
+            else:
+                self.inflight.pop(address, None)
 
     def _refusal(self, request):
-        address = request.META.get("REMOTE_ADDR", "")
-        exempt = setting("PLAYGROUND_RATE_LIMIT_EXEMPT")
-        if address in exempt or setting("PLAYGROUND_RATE_LIMIT") <= 0:
+        address = self._limited(request)
+        if address is None or setting("PLAYGROUND_RATE_LIMIT") <= 0:
             return None
         if (self.limiter.rate, self.limiter.burst) != (float(setting("PLAYGROUND_RATE_LIMIT")), int(setting("PLAYGROUND_RATE_BURST"))):
             self.limiter = RateLimiter(setting("PLAYGROUND_RATE_LIMIT"), setting("PLAYGROUND_RATE_BURST"))
@@ -197,19 +231,29 @@ class RequestLimitsMiddleware:
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
-        return self.get_response(request)
+        if not self._enter(self._limited(request), request):
+            return _response(too_many(1))
+        try:
+            return self.get_response(request)
+        finally:
+            self._leave(request)
 
     async def __acall__(self, request):
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
-        seconds = float(setting("PLAYGROUND_REQUEST_TIMEOUT"))
-        if seconds <= 0 or long_running(request):
-            return await self.get_response(request)
-        token = _deadline.set(time.monotonic() + seconds)
+        if not self._enter(self._limited(request), request):
+            return _response(too_many(1))
         try:
-            return await asyncio.wait_for(self.get_response(request), seconds)
-        except asyncio.TimeoutError:
-            return _response(timeout_error(seconds))
+            seconds = float(setting("PLAYGROUND_REQUEST_TIMEOUT"))
+            if seconds <= 0 or long_running(request):
+                return await self.get_response(request)
+            token = _deadline.set(time.monotonic() + seconds)
+            try:
+                return await asyncio.wait_for(self.get_response(request), seconds)
+            except asyncio.TimeoutError:
+                return _response(timeout_error(seconds))
+            finally:
+                _deadline.reset(token)
         finally:
-            _deadline.reset(token)
+            self._leave(request)

@@ -136,3 +136,40 @@ def test_a_query_past_the_deadline_is_interrupted():
     with connection.cursor() as cursor:  # outside a request nothing is cut
         cursor.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c")
         assert cursor.fetchone() == (100000,)
+
+
+@pytest.mark.asyncio
+@override_settings(PLAYGROUND_MAX_INFLIGHT_PER_CLIENT=2, PLAYGROUND_REQUEST_TIMEOUT=30)
+async def test_one_client_cannot_take_every_worker():
+    """Two slow requests of one learner in progress: their third is 429, another learner is served,
+    and the slots come back when the slow ones end."""
+    import asyncio
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    release, both_in = asyncio.Event(), asyncio.Event()
+    entered = []
+
+    async def view(request):
+        entered.append(request.path)
+        if request.path == "/slow":
+            if entered.count("/slow") == 2:
+                both_in.set()
+            await release.wait()
+        return HttpResponse("ok")
+
+    middleware = limits.RequestLimitsMiddleware(view)
+    factory = RequestFactory()
+    slow = [asyncio.ensure_future(middleware(factory.get("/slow", REMOTE_ADDR="10.0.0.9"))) for _ in range(2)]
+    await asyncio.wait_for(both_in.wait(), 5)  # both in progress, waiting for `release`
+    third = await middleware(factory.get("/fast", REMOTE_ADDR="10.0.0.9"))
+    assert third.status_code == 429 and third["Retry-After"] == "1"
+    assert json.loads(third.content)["message"] == "Too many requests, please try again later."
+    assert (await middleware(factory.get("/fast", REMOTE_ADDR="10.0.0.10"))).status_code == 200, "another learner is served"
+    assert (await middleware(factory.get("/fast", REMOTE_ADDR="127.0.0.1"))).status_code == 200, "loopback is exempt"
+    assert (await middleware(factory.get("/watch", {"watch": "true"}, REMOTE_ADDR="10.0.0.9"))).status_code == 200, "watches are not counted"
+    release.set()
+    assert [r.status_code for r in await asyncio.gather(*slow)] == [200, 200]
+    assert (await middleware(factory.get("/fast", REMOTE_ADDR="10.0.0.9"))).status_code == 200, "the slots are given back"
+    assert middleware.inflight == {}
