@@ -32,7 +32,7 @@ from .errors import AlreadyExists, BadRequest, Conflict, FieldErrors, Forbidden,
 from .kinds import KINDS, KindInfo
 from .serialize import controller_owner_uid, fill_row, format_time, to_dict
 from . import quotas
-from .validation import check_namespace_deletable, validate_object
+from .validation import check_namespace_deletable, update_errors, validate_object
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 POD_MUTABLE_SPEC = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds")
@@ -719,6 +719,7 @@ class Batch:
                 new["spec"]["clusterIPs"] = old.get("spec", {}).get("clusterIPs")
             elif new_ip != old_ip:
                 errs.add("spec.clusterIPs[0]", f'Invalid value: []string{{"{new_ip}"}}: may not change once set')
+        update_errors(info.kind, old, new, errs)
         errs.raise_if_any(info.kind, new["metadata"].get("name", ""), info.group)
 
     @staticmethod

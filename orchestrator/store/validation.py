@@ -307,6 +307,17 @@ def validate_service(obj: dict, errs: FieldErrors) -> None:
         validate_labels(spec["selector"], "spec.selector", errs)
 
 
+def update_errors(kind: str, old: dict, new: dict, errs: FieldErrors) -> None:
+    """Fields Kubernetes keeps once set, beyond those the store checks itself: an immutable
+    ConfigMap's data, binaryData and the flag itself."""
+    if kind == "ConfigMap" and old.get("immutable") is True:
+        for section in ("data", "binaryData"):
+            if (old.get(section) or {}) != (new.get(section) or {}):
+                errs.add(section, "Forbidden: field is immutable when `immutable` is set", "FieldValueForbidden")
+        if new.get("immutable") is not True:
+            errs.add("immutable", "Forbidden: field is immutable when `immutable` is set", "FieldValueForbidden")
+
+
 def validate_object(kind: str, obj: dict, *, namespaced: bool) -> FieldErrors:
     """Return every field error of `obj` (a Kubernetes object of `kind`)."""
     errs = FieldErrors()

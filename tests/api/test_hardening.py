@@ -377,3 +377,15 @@ def test_no_odd_value_in_any_field_is_a_server_error(server, base, path, obj):
                 server.request("DELETE", f"{base}{path}/{json.loads(raw)['metadata']['name']}?gracePeriodSeconds=0")
     assert errors == []
     assert server.request("GET", "/healthz")[0] == 200
+
+
+def test_an_immutable_configmap_keeps_its_data(server, base):
+    configmaps = f"{base}/api/v1/namespaces/default/configmaps"
+    assert server.json("POST", configmaps, {"metadata": {"name": "frozen"}, "data": {"k": "v"}, "immutable": True})[0] == 201
+    refused(server, base, "PATCH", "/api/v1/namespaces/default/configmaps/frozen", json.dumps({"data": {"k": "w"}}).encode(),
+            "application/merge-patch+json", 422, "Invalid",
+            'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set')
+    refused(server, base, "PATCH", "/api/v1/namespaces/default/configmaps/frozen", json.dumps({"immutable": False}).encode(),
+            "application/merge-patch+json", 422, "Invalid", "immutable: Forbidden: field is immutable when `immutable` is set")
+    code, out = server.json("PATCH", f"{configmaps}/frozen", {"metadata": {"labels": {"a": "b"}}}, {"Content-Type": "application/merge-patch+json"})
+    assert code == 200 and out["data"] == {"k": "v"}, "its metadata may still change"
