@@ -133,7 +133,12 @@ PLAYGROUND_SCENARIOS_DIR = os.environ.get("PLAYGROUND_SCENARIOS_DIR", "")
 # -- limits that protect a shared playground (docs/security.md) -----------------------------------------
 def _env_number(name: str, default, kind=int):
     value = os.environ.get(name, "").strip()
-    return kind(value) if value else default
+    try:
+        return kind(value) if value else default
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
 
 
 # Input: nesting of JSON and YAML, YAML documents in one stream, YAML nodes once aliases are expanded.
