@@ -198,12 +198,50 @@ def test_a_larger_cluster_compacts_to_fit(page, artifacts):
     assert float(page.locator(".canvas").get_attribute("data-zoom")) >= 0.45
 
 
-def test_a_big_cluster_is_not_shrunk_past_legibility(page):
-    """100 workers do not fit any screen: the picture compacts (shapes only) and scrolls at full size."""
+TALLY = """() => [...document.querySelectorAll('#workers .node')].map((n) => {
+  const tally = n.querySelector('.pod-tally'); const r = tally.getBoundingClientRect();
+  return { node: n.dataset.node, count: Number(tally.dataset.count), shown: r.height > 0 && r.width > 0,
+           text: [...tally.querySelectorAll('.tally-item')].map((i) => i.dataset.state + ':' + i.textContent).join(','),
+           clipped: [...tally.querySelectorAll('.tally-item, .tally-item .pl')].some((i) => i.scrollWidth > i.clientWidth + 1
+             || !i.getClientRects().length),
+           name: (() => { const e = n.querySelector('.node-name'); return e.scrollWidth <= e.clientWidth + 1; })(),
+           chips: [...n.querySelectorAll('.pod[data-key]')].filter((c) => c.getClientRects().length).length,
+           pods: n.querySelectorAll('.pod[data-key]').length }; })"""
+
+
+@pytest.mark.parametrize("size", [(25, 12), (30, 10), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_larger_clusters_compact_rather_than_overflow(page, artifacts, size):
+    """25 and 30 workers with a few hundred pods, and 100 workers with 3,000 pods, at 1280x720 in presentation
+    mode: the picture compacts (shapes, then counts per node) and everything stays on screen without scrolling."""
     from tests.browser import views as v
 
-    open_harness(page, v.big_cluster(nodes=100, pods_per_node=30), 1280, 720)
-    expect(page.locator("#topology .node")).to_have_count(101, timeout=20000)
-    expect(page.locator("#topology")).to_have_class(re.compile(r"\bdots\b"))
+    nodes, per_node = size
+    open_harness(page, v.big_cluster(nodes=nodes, pods_per_node=per_node, deployments=10), 1280, 720)
+    set_presentation(page, True)
+    expect(page.locator("#topology .node")).to_have_count(nodes + 1, timeout=20000)
+    assert_fits(page, f"{nodes} workers, {nodes * per_node} pods", artifacts, f"fit-{nodes}-workers-{nodes * per_node}-pods.png")
+    zoom = float(page.locator(".canvas").get_attribute("data-zoom"))
+    assert zoom >= 0.6, f"{nodes} workers drawn at {zoom:.2f}: too small to read"
+    topology = page.locator("#topology")
+    if nodes >= 100:
+        # High density: every node shows counts per state instead of chips, and the counts add up.
+        expect(topology).to_have_class(re.compile(r"\bcounts\b"))
+        for card in page.evaluate(TALLY):
+            assert card["shown"] and card["chips"] == 0 and not card["clipped"] and card["name"], card
+            assert card["count"] == card["pods"] == per_node and card["text"] == f"ready:{per_node}", card
+        # The counts are legible: as tall as a chip at the legible zoom at least.
+        height = page.locator("#workers .node .tally-item").first.bounding_box()["height"]
+        assert height >= 12, f"a count is {height:.1f} px tall"
+    else:
+        expect(topology).to_have_class(re.compile(r"\b(dots|counts)\b"))
+
+
+def test_a_cluster_past_the_fitting_limit_compacts_and_scrolls(page):
+    """200 workers do not fit any screen at a legible size: counts per node, at full size, and the picture scrolls."""
+    from tests.browser import views as v
+
+    open_harness(page, v.big_cluster(nodes=200, pods_per_node=5), 1280, 720)
+    expect(page.locator("#topology .node")).to_have_count(201, timeout=20000)
+    expect(page.locator("#topology")).to_have_class(re.compile(r"\bcounts\b"))
     page.wait_for_function("document.querySelector('.canvas').dataset.zoom === '1'", timeout=10000)
     assert page.evaluate("document.querySelector('#topology').scrollHeight > document.querySelector('#topology').clientHeight")

@@ -11,7 +11,7 @@
 import { h, setAttr, setText, toggleClass, reducedMotion } from "./dom.js";
 import * as fmt from "./format.js";
 import { Fit } from "./fit.js";
-import { podDescription, podState, shortPodName } from "./podstate.js";
+import { STATES, podDescription, podState, shortPodName } from "./podstate.js";
 
 export const COMPONENTS = ["kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager"];
 const COMPONENT_ROLE = {
@@ -23,9 +23,12 @@ const COMPONENT_ROLE = {
 const ANIMATION_BUDGET = 60; // flights per frame; beyond that things simply appear in place
 const LINK_LIMIT = 150; // draw every service's links up to this many endpoints, else on hover only
 const DOTS_ABOVE = 240; // automatic density: chips without names above this many pods
-const FIT_NODES = 40; // up to this many nodes (and FIT_PODS pods) the picture is zoomed to fit its area
-const FIT_PODS = 600;
-const DOTS_BELOW_ZOOM = 0.6; // automatic density: chips without names when names would need a smaller zoom
+const COUNTS_NODES = 40; // automatic density: counts per node (no chips) above this many nodes or COUNTS_PODS pods
+const COUNTS_PODS = 600;
+const FIT_NODES = 150; // up to this many nodes (and FIT_PODS pods) the picture is zoomed to fit its area
+const FIT_PODS = 6000;
+const LEGIBLE_ZOOM = 0.6; // automatic density: the next, more compact level when this one would need a smaller zoom
+const LEVELS = ["names", "dots", "counts"]; // automatic density, from the most to the least detailed
 const FLIGHT_MS = 1400; // long enough for a class to follow a pod to its new node
 
 export class TopologyView {
@@ -70,7 +73,8 @@ export class TopologyView {
     }, { root: this.root, rootMargin: "64px" }) : null;
     if (this.watcher) this.watcher.observe(root.querySelector("#pending-tray"));
 
-    this.fitDots = false; // automatic density chose shapes so that the picture fits
+    this.level = "names"; // what automatic density chose so that the picture fits (LEVELS)
+    this.levelKey = ""; // the cluster's size and the area's when the level was chosen
     this.fitter = new Fit(root, this.canvas, {
       max: () => (document.body.classList.contains("presentation") ? 1.5 : 1),
       enabled: () => this.cards.size <= FIT_NODES && this.chips.size <= FIT_PODS,
@@ -83,32 +87,35 @@ export class TopologyView {
     this.bindEvents();
   }
 
-  /** Fit; in automatic density, shapes without names when names would only fit much smaller. */
+  /**
+   * Fit; in automatic density, the most detailed level (names, shapes, counts per node) that fits
+   * at a legible zoom. The levels are tried again only when the cluster's or the area's size changed.
+   */
   fitCompact(fit) {
-    fit();
-    if (this.density !== "auto" || this.chips.size > DOTS_ABOVE) return;
-    const named = this.fitter.zoom;
-    if (!this.fitDots && named < DOTS_BELOW_ZOOM) {
-      this.fitDots = true;
-      this.applyDensity();
+    if (this.density !== "auto") {
       fit();
-      if (this.fitter.zoom <= named) {
-        this.fitDots = false;
-        this.applyDensity();
-        fit();
-      }
-    } else if (this.fitDots) {
-      // Would names fit well enough now (the space grew or pods went away)?
-      this.fitDots = false;
-      this.applyDensity();
-      fit();
-      if (this.fitter.zoom < DOTS_BELOW_ZOOM) {
-        this.fitDots = true;
-        this.applyDensity();
-        fit();
-      }
+      this.queueLines();
+      return;
     }
+    const pods = this.chips.size;
+    const nodes = this.cards.size;
+    const start = nodes > COUNTS_NODES || pods > COUNTS_PODS ? 2 : pods > DOTS_ABOVE ? 1 : 0;
+    const key = `${nodes}|${pods}|${this.root.clientWidth}x${this.root.clientHeight}|${document.body.classList.contains("presentation")}`;
+    let first = start;
+    if (key === this.levelKey && LEVELS.indexOf(this.level) >= start) first = LEVELS.indexOf(this.level);
+    for (let i = first; i < LEVELS.length; i++) {
+      this.setLevel(LEVELS[i]);
+      fit();
+      if (this.fitter.zoom >= LEGIBLE_ZOOM || !this.fitter.options.enabled()) break;
+    }
+    this.levelKey = key;
     this.queueLines();
+  }
+
+  setLevel(level) {
+    if (level === this.level) return;
+    this.level = level;
+    this.applyDensity();
   }
 
   get zoom() {
@@ -153,6 +160,17 @@ export class TopologyView {
       for (const name of touched) {
         const card = this.cards.get(name);
         if (card) this.updateCard(card, store.get("Node", name), store.machines.get(name));
+      }
+    }
+    if (podChanges.length && this.root.classList.contains("counts")) {
+      const touched = new Set();
+      for (const change of podChanges) {
+        if (change.old && change.old.node) touched.add(change.old.node);
+        if (change.view && change.view.node) touched.add(change.view.node);
+      }
+      for (const name of nodesChanged ? this.cards.keys() : touched) {
+        const card = this.cards.get(name);
+        if (card) this.renderTally(card);
       }
     }
     if (servicesChanged) {
@@ -261,15 +279,16 @@ export class TopologyView {
     const cordonBtn = h("button", { type: "button", "data-act": "cordon" });
     const drainBtn = h("button", { type: "button", "data-act": "drain", text: "Drain" });
     const pods = h("div", { class: "pods", role: "group", "aria-label": `pods on ${name}` });
+    const tally = h("p", { class: "pod-tally", "data-count": "0" });
     const el = h("article", { class: "node", tabindex: "0", "data-node": name },
       h("header", { class: "node-head" }, h("h3", { class: "node-name", text: name }), status, power, cordon),
       h("div", { class: "agents" }, kubelet, proxy, runtime),
       taints,
       h("div", { class: "bars" }, cpu.el, mem.el),
       h("div", { class: "node-actions" }, powerBtn, cordonBtn, drainBtn, podsText),
-      pods);
+      pods, tally);
     setAttr(drainBtn, "aria-label", `Drain ${name}`);
-    return { name, el, status, power, cordon, kubelet, proxy, runtime, taints, cpu, mem, podsText, powerBtn, cordonBtn, drainBtn, pods, sig: "" };
+    return { name, el, status, power, cordon, kubelet, proxy, runtime, taints, cpu, mem, podsText, powerBtn, cordonBtn, drainBtn, pods, tally, tallySig: null, sig: "" };
   }
 
   updateCard(card, node, machine) {
@@ -546,14 +565,41 @@ export class TopologyView {
   }
 
   applyDensity() {
-    const dots = this.density === "dots" || (this.density === "auto" && (this.chips.size > DOTS_ABOVE || this.fitDots));
-    toggleClass(this.root, "dots", dots);
+    const level = this.density === "auto" ? this.level : this.density;
+    const counts = level === "counts";
+    toggleClass(this.root, "dots", level === "dots" || counts); // counts: the Pending tray's chips are shapes
+    const was = this.root.classList.contains("counts");
+    toggleClass(this.root, "counts", counts);
     toggleClass(this.root, "many-nodes", this.cards.size > 24);
+    if (counts && !was) for (const card of this.cards.values()) this.renderTally(card);
+  }
+
+  /** Counts per node: how many of the node's pods are in each state, one shape and a number per state. */
+  renderTally(card) {
+    if (!this.root.classList.contains("counts")) return;
+    const counts = new Map();
+    for (const key of this.store.podsByNode.get(card.name) || []) {
+      const rec = this.chips.get(key);
+      if (!rec || (this.namespace && !key.startsWith(this.namespace + "/"))) continue;
+      const state = rec.el.dataset.state || "unknown";
+      counts.set(state, (counts.get(state) || 0) + 1);
+    }
+    const order = Object.keys(STATES);
+    const entries = [...counts].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+    const sig = entries.map(([s, n]) => `${s}:${n}`).join(",");
+    if (sig === card.tallySig) return;
+    card.tallySig = sig;
+    const total = entries.reduce((sum, [, n]) => sum + n, 0);
+    card.tally.dataset.count = String(total);
+    card.tally.replaceChildren(...entries.map(([state, n]) => h("span", {
+      class: `pod st-${state} tally-item`, "data-state": state, title: `${n} ${STATES[state].label}` },
+    h("i", { class: "pi", "aria-hidden": "true" }), h("span", { class: "pl", text: String(n) }))));
+    setAttr(card.tally, "aria-label", total ? entries.map(([state, n]) => `${n} ${STATES[state].label}`).join(", ") : "no pods");
   }
 
   setDensity(density) {
     this.density = density;
-    this.fitDots = false;
+    this.levelKey = "";
     this.applyDensity();
     this.fitter.request();
     this.queueLines();
@@ -703,6 +749,7 @@ export class TopologyView {
       ? `#topology [data-ns]:not([data-ns="${CSS.escape(ns)}"]) { display: none; }`
       : "";
     this.updateCounts();
+    for (const card of this.cards.values()) this.renderTally(card);
     this.fitter.request();
     this.queueLines();
   }
