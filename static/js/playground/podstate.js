@@ -10,6 +10,7 @@ export const STATES = {
   crash: { label: "CrashLoopBackOff", help: "triangle" },
   imgerr: { label: "Image pull error", help: "diamond" },
   failed: { label: "Failed", help: "filled square" },
+  evicted: { label: "Evicted", help: "crossed-out square" },
   succeeded: { label: "Succeeded", help: "empty square" },
   unknown: { label: "Unknown", help: "question mark" },
 };
@@ -20,6 +21,7 @@ export function podState(pod) {
   if (status === "CrashLoopBackOff") return "crash";
   if (status === "ErrImagePull" || status === "ImagePullBackOff" || status === "InvalidImageName") return "imgerr";
   if (pod.phase === "Succeeded" || status === "Completed") return "succeeded";
+  if (status === "Evicted") return "evicted";
   if (pod.phase === "Failed" || status === "Error" || status.startsWith("Init:Error") || status === "Evicted") return "failed";
   if (pod.phase === "Running") return pod.ready ? "ready" : "running";
   if (status === "ContainerCreating" || status === "PodInitializing" || status.startsWith("Init:")) return "creating";
