@@ -1,51 +1,77 @@
 """The teacher overview with a whole class (issue 12): 31 clusters on one 1920x1080 screen without
-scrolling, the unhealthy ones standing out. The summaries are the server's own, for 31 names."""
+scrolling, the unhealthy ones standing out. The clusters are real: the demo and 30 learners' clusters
+created through the control API on a playground of their own, two with a worker switched off, one with
+kube-apiserver stopped; the overview polls the server's own summaries."""
 from __future__ import annotations
-
-import copy
-import json
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.live import LiveServer, wait_for
 
 pytestmark = pytest.mark.browser
 
 OUTSIDE = """() => [...document.querySelectorAll('.thumb')].filter((t) => { const r = t.getBoundingClientRect();
   return r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5; }).map((t) => t.dataset.cluster)"""
 
-
-def classroom(server, count: int = 31) -> list[dict]:
-    """`count` summaries shaped as the server makes them: two degraded, one down, the rest healthy."""
-    code, body = server.json("GET", "/teacher/overview.json")
-    assert code == 200
-    real = next(c for c in body["clusters"] if c["name"] == "demo")
-    out = []
-    for i in range(count):
-        c = copy.deepcopy(real)
-        c["name"] = f"learner-{i + 1:02d}"
-        c["links"] = {**c["links"], "page": f"/clusters/{c['name']}/playground/"}
-        for node in c["nodes"]:
-            node.update(powered=True, status="Ready")
-        c["components"] = {name: True for name in c["components"]}
-        c["health"] = {"level": "healthy", "text": "healthy", "problems": []}
-        if i in (4, 17):
-            c["nodes"][2].update(powered=False, status="Unknown")
-            c["health"] = {"level": "degraded", "text": f"degraded: {c['nodes'][2]['name']} NotReady (powered off)", "problems": ["x"]}
-        if i == 23:
-            c["components"]["kube-apiserver"] = False
-            c["health"] = {"level": "down", "text": "down: kube-apiserver stopped", "problems": ["x"]}
-        out.append(c)
-    return out
+LEARNERS = 30
+DEGRADED = ("learner-05", "learner-18")
+DOWN = "learner-24"
 
 
-def test_31_clusters_fit_one_1920x1080_screen_and_problems_stand_out(page, server, artifacts):
-    clusters = classroom(server)
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    """A playground holding 31 clusters: `demo` and learner-01 … learner-30, each with a small deployment
+    (kept light: 2 replicas); the degraded and down ones as a class would break them."""
+    server = LiveServer(tmp_path_factory.mktemp("classroom")).start()
+    try:
+        for i in range(1, LEARNERS + 1):
+            name = f"learner-{i:02d}"
+            code, body = server.json("POST", "/clusters/", {"name": name})
+            assert code == 201, body
+        for i in range(1, LEARNERS + 1):
+            name = f"learner-{i:02d}"
+            code, out = server.json("POST", f"/clusters/{name}/apis/apps/v1/namespaces/default/deployments", {
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                         "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}}}})
+            assert code == 201, out
+
+        def levels():
+            code, body = server.json("GET", "/teacher/overview.json")
+            assert code == 200, body
+            return {c["name"]: c for c in body["clusters"]}
+
+        def settled():
+            clusters = levels()
+            return len(clusters) == LEARNERS + 1 and all(
+                c["health"]["level"] == "healthy" and c["counts"]["pods"]["running"] == (2 if n != "demo" else c["counts"]["pods"]["running"])
+                for n, c in clusters.items())
+
+        wait_for(settled, 120, "31 healthy clusters with their pods running", interval=0.5)
+        for name in DEGRADED:
+            code, out = server.json("POST", f"/clusters/{name}/playground/nodes/worker-2/power", {"on": False})
+            assert code == 200, out
+        code, out = server.json("POST", f"/clusters/{DOWN}/playground/components/kube-apiserver/power", {"on": False})
+        assert code == 200, out
+        wait_for(lambda: all(levels()[n]["health"]["level"] == "degraded" for n in DEGRADED) and levels()[DOWN]["health"]["level"] == "down",
+                 60, "two degraded clusters and one down", interval=0.5)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_31_clusters_fit_one_1920x1080_screen_and_problems_stand_out(page, classroom, artifacts):
+    server = classroom
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.route(f"{server.url}/teacher/overview.json",
-               lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps({"clusters": clusters})))
     page.goto(server.url + "/teacher/")
     expect(page.locator(".thumb")).to_have_count(31, timeout=10000)
     expect(page.locator("#totals")).to_have_text("31 clusters · 28 healthy · 2 degraded · 1 down")
+    # Real summaries: every card shows its cluster's four machines; a switched-off worker shows as such.
+    expect(page.locator(".thumb .mini-node")).to_have_count(31 * 4)
+    for name in DEGRADED:
+        expect(page.locator(f'.thumb[data-cluster="{name}"] .mini-node.off')).to_have_count(1)
+    expect(page.locator(f'.thumb[data-cluster="{DOWN}"] .mini-components li.off')).to_have_count(1)
     page.wait_for_function(f"({OUTSIDE})().length === 0", timeout=8000)
     scroll = page.evaluate("(() => { const m = document.querySelector('#overview-main'); return [m.scrollHeight, m.clientHeight, document.documentElement.scrollHeight, innerHeight]; })()")
     assert scroll[0] <= scroll[1] + 1 and scroll[2] <= scroll[3] + 1, scroll
@@ -57,7 +83,7 @@ def test_31_clusters_fit_one_1920x1080_screen_and_problems_stand_out(page, serve
             const v = getComputedStyle(t.querySelector('.verdict'));
             return {border: parseFloat(s.borderTopWidth), style: s.borderTopStyle, background: s.backgroundColor, verdictBg: v.backgroundColor}; }""")
 
-    healthy, degraded, down = look("learner-01"), look("learner-05"), look("learner-24")
+    healthy, degraded, down = look("learner-01"), look(DEGRADED[0]), look(DOWN)
     assert healthy["border"] <= 1.5 and healthy["background"] == "rgb(255, 255, 255)", healthy
     for problem in (degraded, down):
         assert problem["border"] >= 4, problem
@@ -65,5 +91,8 @@ def test_31_clusters_fit_one_1920x1080_screen_and_problems_stand_out(page, serve
     assert degraded["style"] == "dashed" and down["style"] == "double"  # they differ in black and white too
     page.screenshot(path=str(artifacts / "teacher-overview-31.png"))
     # Enter on a card opens its cluster (keyboard as before).
-    page.locator('.thumb[data-cluster="learner-24"] .thumb-link').focus()
-    expect(page.locator('.thumb[data-cluster="learner-24"] .thumb-link')).to_be_focused()
+    link = page.locator(f'.thumb[data-cluster="{DOWN}"] .thumb-link')
+    link.focus()
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/clusters/{DOWN}/playground/")
