@@ -117,17 +117,35 @@ def test_the_demo_cluster_fits_in_every_mode(page, live_cluster, artifacts, view
     assert zoom >= 0.6, f"the picture is drawn at {zoom:.2f}: too small to read"
 
 
-def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, artifacts):
-    """1280x720 in presentation mode, the Classroom drawer open on the Timeline: before, during, after.
-    The countdowns run on the dead node's card; a banner tells the recovery when it is over."""
+def assert_fits_with_every_panel(page, what: str, artifacts, prefix: str):
+    """The whole cluster on screen with the drawer and the details each open or closed (then as before)."""
+    drawer_was = page.locator("#classroom").is_visible()
+    for drawer in (False, True):
+        set_drawer(page, drawer)
+        for details in (False, True):
+            set_details(page, details)
+            assert_fits(page, f"{what}, drawer={drawer} details={details}", artifacts,
+                        f"{prefix}-{'drawer' if drawer else 'nodrawer'}-{'details' if details else 'nodetails'}.png")
+    set_details(page, False)
+    set_drawer(page, drawer_was)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
+def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, artifacts, viewport):
+    """Presentation mode, the Classroom drawer open on the Timeline: before, during, after.
+    The countdowns run on the dead node's card; a banner tells the recovery when it is over.
+    During the kill the clock is held while the drawer and the details are opened and closed."""
+    width, height = viewport
+    shot = "projector" if (width, height) == (1280, 720) else f"projector-{width}x{height}"
     web_with_service(live_cluster)
-    open_cluster(page, live_cluster, 1280, 720)
+    open_cluster(page, live_cluster, width, height)
     set_presentation(page, True)
     expect(page.locator('#workers .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(6, timeout=30000)
-    assert_fits(page, "before the kill", artifacts, "projector-1-before-kill.png")
+    assert_fits(page, "before the kill", artifacts, f"{shot}-1-before-kill.png")
+    assert_fits_with_every_panel(page, "before the kill", artifacts, f"{shot}-1-before")
     set_drawer(page, True)
     page.locator("#tab-cr-recovery").click()
-    assert_fits(page, "before the kill, drawer open", artifacts, "projector-1b-before-kill-drawer.png")
+    assert_fits(page, "before the kill, drawer open", artifacts, f"{shot}-1b-before-kill-drawer.png")
 
     victim = page.evaluate("""() => [...document.querySelectorAll('#workers .node')]
         .map((n) => [n.dataset.node, n.querySelectorAll('.pod[data-key]').length]).sort((a, b) => b[1] - a[1])[0][0]""")
@@ -137,20 +155,28 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     countdown = card.locator(".node-countdown")
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("grace period 6 s")
-    assert_fits(page, "just after the kill", artifacts, "projector-2-killed.png")
+    assert_fits(page, "just after the kill", artifacts, f"{shot}-2-killed.png")
+    live_cluster.clock(paused=True)
+    assert_fits_with_every_panel(page, "just after the kill", artifacts, f"{shot}-2-killed")
+    expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"))
+    live_cluster.clock(paused=False)
     expect(card).to_have_attribute("data-status", re.compile("Unknown|NotReady"), timeout=30000)
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"2 pods evicted in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("toleration 5 s")
-    assert_fits(page, "the node is Unknown", artifacts, "projector-3-unknown.png")
+    assert_fits(page, "the node is Unknown", artifacts, f"{shot}-3-unknown.png")
+    live_cluster.clock(paused=True)
+    assert_fits_with_every_panel(page, "the node is Unknown", artifacts, f"{shot}-3-unknown")
     # The Timeline's countdown boxes never cover its list, however far it is scrolled.
+    page.locator("#tab-cr-recovery").click()
     page.locator("#panel-recovery").evaluate("(p) => { p.scrollTop = p.scrollHeight; }")
     covered = page.evaluate("""() => { const t = document.querySelector('#rc-timers').getBoundingClientRect();
         return [...document.querySelectorAll('#rc-steps .rc-step')].map((s) => s.getBoundingClientRect())
           .filter((r) => r.top < t.bottom - 1 && r.bottom > t.top + 1 && t.height > 0).length; }""")
     assert covered == 0, "the countdowns cover the Timeline's steps"
     set_details(page, True)  # a pod's details over the drawer, while the pods are evicted
-    assert_fits(page, "the node is Unknown, details open", artifacts, "projector-3b-unknown-details.png")
+    assert_fits(page, "the node is Unknown, details open", artifacts, f"{shot}-3b-unknown-details.png")
     set_details(page, False)
+    live_cluster.clock(paused=False)
 
     survivors = page.locator(f'#workers .node:not([data-node="{victim}"]) .pod[data-key^="default/web-"][data-state=ready]')
     expect(survivors).to_have_count(6, timeout=60000)
@@ -160,9 +186,14 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     expect(banner.locator(".story-delays")).to_contain_text("configured: grace period 6 s + toleration 5 s")
     expect(countdown).to_have_count(0)
     page.wait_for_function("document.querySelectorAll('#flight-layer .ghost').length === 0")
-    assert_fits(page, "after the recovery", artifacts, "projector-4-recovered.png")
+    assert_fits(page, "after the recovery", artifacts, f"{shot}-4-recovered.png")
+    # The banner is inside the window and does not cover the picture's nodes.
+    box = banner.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height and box["x"] + box["width"] <= width, box
+    assert_fits_with_every_panel(page, "after the recovery", artifacts, f"{shot}-4-recovered")
+    expect(banner).to_be_visible()
     set_drawer(page, False)
-    assert_fits(page, "after the recovery, drawer closed", artifacts, "projector-5-recovered-nodrawer.png")
+    assert_fits(page, "after the recovery, drawer closed", artifacts, f"{shot}-5-recovered-nodrawer.png")
     banner.locator(".story-close").click()
     expect(banner).to_be_hidden()
 
