@@ -146,6 +146,7 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     set_drawer(page, True)
     page.locator("#tab-cr-recovery").click()
     assert_fits(page, "before the kill, drawer open", artifacts, f"{shot}-1b-before-kill-drawer.png")
+    columns = page.evaluate(COLUMNS)
 
     victim = page.evaluate("""() => [...document.querySelectorAll('#workers .node')]
         .map((n) => [n.dataset.node, n.querySelectorAll('.pod[data-key]').length]).sort((a, b) => b[1] - a[1])[0][0]""")
@@ -156,14 +157,19 @@ def test_killing_a_worker_keeps_the_whole_cluster_on_screen(page, live_cluster, 
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("grace period 6 s")
     assert_fits(page, "just after the kill", artifacts, f"{shot}-2-killed.png")
+    # The countdown made the dead node's card taller: the cards keep their places (no reflow mid-story).
+    assert page.evaluate(COLUMNS) == columns, "the cards were rearranged when the countdown appeared"
     live_cluster.clock(paused=True)
     assert_fits_with_every_panel(page, "just after the kill", artifacts, f"{shot}-2-killed")
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    columns = page.evaluate(COLUMNS)
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"))
     live_cluster.clock(paused=False)
     expect(card).to_have_attribute("data-status", re.compile("Unknown|NotReady"), timeout=30000)
     expect(countdown.locator(".nc-text")).to_have_text(re.compile(r"2 pods evicted in \d+\.\d s"), timeout=6000)
     expect(countdown.locator(".nc-detail")).to_have_text("toleration 5 s")
     assert_fits(page, "the node is Unknown", artifacts, f"{shot}-3-unknown.png")
+    assert page.evaluate(COLUMNS) == columns, "the cards were rearranged when the node went Unknown"
     live_cluster.clock(paused=True)
     assert_fits_with_every_panel(page, "the node is Unknown", artifacts, f"{shot}-3-unknown")
     # The Timeline's countdown boxes never cover its list, however far it is scrolled.
@@ -276,3 +282,42 @@ def test_a_cluster_past_the_fitting_limit_compacts_and_scrolls(page):
     expect(page.locator("#topology")).to_have_class(re.compile(r"\bcounts\b"))
     page.wait_for_function("document.querySelector('.canvas').dataset.zoom === '1'", timeout=10000)
     assert page.evaluate("document.querySelector('#topology').scrollHeight > document.querySelector('#topology').clientHeight")
+
+
+COLUMNS = """() => { const cards = [...document.querySelectorAll('#workers .node')];
+  return cards.filter((c) => c.offsetTop === cards[0].offsetTop).length; }"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
+@pytest.mark.parametrize("panel", ["none", "details"])
+def test_a_card_that_grows_does_not_rearrange_the_picture(page, artifacts, viewport, panel):
+    """A worker dies: its card grows (powered off, taints) while the class watches. The other cards stay in
+    their columns (the picture shrinks a little instead), and everything stays on screen."""
+    from tests.browser import views as v
+
+    width, height = viewport
+    machines = [v.machine("control-plane", role="control-plane"), v.machine("worker-1", runtime="docker"),
+                v.machine("worker-2"), v.machine("worker-3", runtime="cri-o")]
+    nodes = [v.node("control-plane", roles=["control-plane"], index=0,
+                    taints=[{"key": "node-role.kubernetes.io/control-plane", "value": "", "effect": "NoSchedule"}])]
+    nodes += [v.node(f"worker-{i}", index=i) for i in (1, 2, 3)]
+    web = v.deployment("web", replicas=6)
+    rs = v.replicaset("web-64dd8444f4", web, replicas=6)
+    pods = [v.rs_pod(rs, f"p{i}x{i}q", f"worker-{i % 3 + 1}") for i in range(6)]
+    svc = v.service("web", endpoints=[p["key"] for p in pods])
+    harness = open_harness(page, {"machines": machines, "objects": [v.namespace("default"), *nodes, web, rs, *pods, svc]}, width, height)
+    set_presentation(page, True)
+    if panel == "details":
+        set_details(page, True)
+    assert_fits(page, "before")
+    before = page.evaluate(COLUMNS)
+    machines[1] = v.machine("worker-1", runtime="docker", powered=False)
+    dead = v.node("worker-1", ready="Unknown", index=1, taints=[
+        {"key": "node.kubernetes.io/unreachable", "value": "", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/unreachable", "value": "", "effect": "NoExecute"}])
+    harness.send(v.delta(500, 501, upserts=[dead], machines=machines))
+    expect(page.locator('#workers .node[data-node="worker-1"]')).to_have_attribute("data-status", "Unknown")
+    assert_fits(page, "the dead worker's card grew", artifacts, f"grow-{width}x{height}-{panel}.png")
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the fit has run
+    assert_fits(page, "the dead worker's card grew")
+    assert page.evaluate(COLUMNS) == before, "the cards were rearranged"

@@ -30,7 +30,9 @@ export class Fit {
   /**
    * root: the scrolling topology area; canvas: what is zoomed; options.max(): the largest
    * zoom (presentation mode may enlarge); options.enabled(): false for big clusters;
-   * options.onZoom(z): after a change (redraw the service links).
+   * options.onZoom(z): after a change (redraw the service links); options.fits(): a further condition of fitting;
+   * options.pin(same): before a search, whether
+   * the area is the one of the last search (then the arrangement may be held, e.g. the columns).
    */
   constructor(root, canvas, options) {
     this.root = root;
@@ -65,7 +67,8 @@ export class Fit {
     const box = this.canvas.getBoundingClientRect();
     const area = this.root.getBoundingClientRect();
     const top = box.top - area.top + this.root.scrollTop;
-    return top + box.height <= height + 0.5 && this.canvas.scrollWidth <= this.canvas.clientWidth + 1 && box.width <= width + 0.5;
+    return top + box.height <= height + 0.5 && this.canvas.scrollWidth <= this.canvas.clientWidth + 1 && box.width <= width + 0.5
+      && (!this.options.fits || this.options.fits());
   }
 
   fit() {
@@ -81,7 +84,13 @@ export class Fit {
       const height = root.getBoundingClientRect().height - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
       const scrollTop = root.scrollTop;
       root.style.overflow = "hidden";
-      z = searchZoom((candidate) => this.fitsAt(candidate, width, height), FIT_MIN, this.options.max(), this.zoom);
+      const fits = (candidate) => this.fitsAt(candidate, width, height);
+      // What the class is looking at: when only the picture changed (a countdown or taints on a card),
+      // its arrangement stays (the picture zooms a little instead) rather than every card moving.
+      const area = `${width}x${height}|${this.options.max()}`;
+      if (this.options.pin) this.options.pin(this.fitted === area);
+      z = searchZoom(fits, FIT_MIN, this.options.max(), this.zoom);
+      this.fitted = area;
       root.style.overflow = "";
       root.scrollTop = scrollTop;
     }

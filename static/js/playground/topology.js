@@ -79,6 +79,8 @@ export class TopologyView {
       max: () => (document.body.classList.contains("presentation") ? 1.5 : 1),
       enabled: () => this.cards.size <= FIT_NODES && this.chips.size <= FIT_PODS,
       onZoom: () => this.queueLines(),
+      pin: (same) => this.pinColumns(same),
+      fits: () => this.pinnedFits(),
     });
     const fit = this.fitter.fit.bind(this.fitter);
     this.fitter.fit = () => this.fitCompact(fit);
@@ -110,6 +112,36 @@ export class TopologyView {
     }
     this.levelKey = key;
     this.queueLines();
+  }
+
+  /**
+   * The workers' columns are held while only the content changes (same area, same cards, same density):
+   * a card that grows (a countdown, taints) makes the picture a little smaller, not every card move.
+   * Any other change lets the grid choose again.
+   */
+  pinColumns(same) {
+    const grid = this.workersEl;
+    const key = `${grid.children.length}|${this.density}|${this.level}`;
+    const held = same && key === this.pinKey; // the last search was of this same picture in this same area
+    this.pinKey = key;
+    if (!held) {
+      grid.style.gridTemplateColumns = "";
+      this.pinned = false;
+      return;
+    }
+    if (this.pinned) return;
+    const first = grid.firstElementChild;
+    if (!first) return;
+    let columns = 0;
+    for (let el = first; el && el.offsetTop === first.offsetTop; el = el.nextElementSibling) columns += 1;
+    // Never narrower than the grid would make them: too wide for the area, they do not fit (pinnedFits).
+    grid.style.gridTemplateColumns = `repeat(${columns}, minmax(var(--card-min), 1fr))`;
+    this.pinned = true;
+  }
+
+  /** Held columns fit only when the cards are not pushed past the grid's edge. */
+  pinnedFits() {
+    return !this.pinned || this.workersEl.scrollWidth <= this.workersEl.clientWidth;
   }
 
   setLevel(level) {
