@@ -89,9 +89,11 @@ def test_the_toolbar_is_one_row_at_1280(page, presentation):
     expect(page.locator("#open-reset")).to_be_hidden()
 
 
+@pytest.mark.parametrize("viewport", [(1280, 720), (1920, 1080)], ids=lambda v: f"{v[0]}x{v[1]}")
 @pytest.mark.parametrize("current", [0, 3])
-def test_the_current_steps_do_it_is_in_view(page, current, artifacts):
-    open_demo(page, responses=[("GET", "/playground/scenario", 200, lesson(current))])
+def test_the_current_steps_do_it_is_in_view(page, current, artifacts, viewport):
+    width, height = viewport
+    open_demo(page, width, height, responses=[("GET", "/playground/scenario", 200, lesson(current))])
     page.locator("#toggle-classroom").click()
     do_it = page.locator("#panel-scenario .sc-step.current .sc-do")
     expect(do_it).to_have_text("Do it: Power on worker-1")
@@ -101,11 +103,13 @@ def test_the_current_steps_do_it_is_in_view(page, current, artifacts):
         return b.top >= p.top && b.bottom <= p.bottom && b.bottom <= innerHeight; }""", timeout=5000)
     assert inside(do_it.bounding_box(), panel)
     expect(page.locator("#panel-scenario .sc-step.current .sc-step-title")).to_be_in_viewport()
-    page.screenshot(path=str(artifacts / f"drawer-do-it-step{current + 1}.png"))
+    page.screenshot(path=str(artifacts / f"drawer-do-it-step{current + 1}{'' if width == 1280 else f'-{width}x{height}'}.png"))
 
 
-def test_toasts_never_cover_a_control(page, artifacts):
-    harness, _ = open_demo(page, responses=[
+@pytest.mark.parametrize("viewport", [(1280, 720), (1920, 1080)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_toasts_never_cover_a_control(page, artifacts, viewport):
+    width, height = viewport
+    harness, _ = open_demo(page, width, height, responses=[
         ("POST", "/playground/nodes/worker-1/power", 200, {"name": "worker-1", "powered": False}),
         ("POST", "/playground/nodes/worker-2/cordon", 200, {}),
         ("GET", "/playground/scenario", 200, lesson(1)),
@@ -119,7 +123,7 @@ def test_toasts_never_cover_a_control(page, artifacts):
     assert page.evaluate(TOAST_OVER_CONTROLS) == []
     page.locator("#timeline-toggle").click()  # with the Events hidden the toasts keep to their bar
     assert page.evaluate(TOAST_OVER_CONTROLS) == []
-    page.screenshot(path=str(artifacts / "toasts.png"))
+    page.screenshot(path=str(artifacts / ("toasts.png" if width == 1280 else f"toasts-{width}x{height}.png")))
 
 
 RECORD_CONN = """() => { window.__conn = []; const conn = document.querySelector('#conn');

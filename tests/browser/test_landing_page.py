@@ -30,15 +30,20 @@ def test_the_landing_page_explains_itself_in_one_screen(page, server, artifacts)
         expect(page.locator(selector)).to_be_in_viewport(ratio=1)
     page.screenshot(path=str(artifacts / "landing.png"))
     page.set_viewport_size({"width": 1920, "height": 1080})
+    for selector in (".intro", "#open-demo", "#lesson-list", "#create-cluster button[type=submit]", "#kubectl-get"):
+        expect(page.locator(selector)).to_be_in_viewport(ratio=1)
     page.screenshot(path=str(artifacts / "landing-1920.png"))
 
 
-def test_open_the_demo_cluster(page, server):
+def test_open_the_demo_cluster(page, server, artifacts):
+    from tests.browser.test_projector import assert_fits
+
     page.goto(server.url + "/")
     page.locator("#open-demo").click()
     expect(page).to_have_url(f"{server.url}/clusters/demo/playground/")
     expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=15000)
     expect(page.locator("#topology .node")).to_have_count(4, timeout=15000)
+    assert_fits(page, "the demo cluster opened from the landing page", artifacts, "landing-open-demo.png")
 
 
 def test_a_lesson_starts_in_one_click(page, server, artifacts):
@@ -52,12 +57,14 @@ def test_a_lesson_starts_in_one_click(page, server, artifacts):
     page.screenshot(path=str(artifacts / "landing-lesson-started.png"))
 
 
-def test_create_your_own_cluster_from_the_landing_page(page, server):
+def test_create_your_own_cluster_from_the_landing_page(page, server, artifacts):
     name = f"mine-{uuid.uuid4().hex[:6]}"
     page.goto(server.url + "/")
     page.get_by_label("Name").fill(name)
     page.get_by_role("button", name="Create", exact=True).click()
     expect(page).to_have_url(f"{server.url}/clusters/{name}/playground/", timeout=15000)
+    expect(page.locator("#topology .node")).to_have_count(4, timeout=15000)
+    page.screenshot(path=str(artifacts / "landing-own-cluster.png"))
     # Back on the landing page, lessons and kubectl now point at the learner's own cluster.
     page.goto(server.url + "/")
     expect(page.locator("#kubectl-curl")).to_contain_text(f"/clusters/{name}/playground/kubeconfig")
