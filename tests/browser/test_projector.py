@@ -321,3 +321,46 @@ def test_a_card_that_grows_does_not_rearrange_the_picture(page, artifacts, viewp
     page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the fit has run
     assert_fits(page, "the dead worker's card grew")
     assert page.evaluate(COLUMNS) == before, "the cards were rearranged"
+
+
+def test_the_kill_a_node_lesson_at_a_720p_projector(page, live_cluster, artifacts):
+    """A teacher at a 1280x720 projector in presentation mode runs "Kill a node" from the Lesson tab: before,
+    during and after the kill the whole cluster, the current step and its Do it are on screen, and the
+    banner tells the recovery."""
+    def step_in_view(index: int):
+        step = page.locator(f'#scenario-steps .sc-step[data-index="{index}"][data-status="current"]')
+        expect(step).to_be_visible(timeout=60000)
+        page.wait_for_function("""(i) => { const s = document.querySelector(`#scenario-steps .sc-step[data-index="${i}"]`);
+            const p = document.querySelector('#panel-scenario').getBoundingClientRect(); const r = s.getBoundingClientRect();
+            const title = s.querySelector('.sc-step-title').getBoundingClientRect(); const b = s.querySelector('.sc-do');
+            const inside = (x) => x.top >= p.top - 0.5 && x.bottom <= Math.min(p.bottom, innerHeight) + 0.5;
+            return inside(title) && (!b || inside(b.getBoundingClientRect())); }""", arg=index, timeout=8000)
+        return step
+
+    open_cluster(page, live_cluster, 1280, 720)
+    set_presentation(page, True)
+    page.goto(live_cluster.page_url + "?lesson=kill-a-node")
+    expect(page.locator("#scenario-run")).to_have_attribute("data-phase", "steps", timeout=60000)
+    expect(page.locator("body")).to_have_class(re.compile(r"\bpresentation\b"))  # the mode is kept across the reload
+    expect(page.locator('#workers .pod[data-key^="default/web-"][data-state=ready]')).to_have_count(6, timeout=30000)
+    step = step_in_view(0)
+    assert_fits(page, "the lesson set up", artifacts, "lesson-1-before-kill.png")
+    step.locator(".sc-do").click()
+    card = page.locator('#workers .node[data-node="worker-1"]')
+    expect(card).to_have_attribute("data-powered", "false", timeout=10000)
+    expect(card.locator(".node-countdown .nc-text")).to_have_text(re.compile(r"NotReady in \d+\.\d s"), timeout=6000)
+    step_in_view(1)
+    assert_fits(page, "the lesson, worker-1 killed", artifacts, "lesson-2-killed.png")
+    expect(card.locator(".node-countdown .nc-text")).to_have_text(re.compile(r"pods? evicted in \d+\.\d s"), timeout=30000)
+    step_in_view(2)
+    assert_fits(page, "the lesson, worker-1 Unknown", artifacts, "lesson-3-unknown.png")
+    step = step_in_view(3)
+    banner = page.locator("#story-banner")
+    expect(banner.locator(".story-text")).to_have_text(re.compile(r"^worker-1 lost · 6/6 replicas back in \d+\.\d s$"), timeout=30000)
+    page.wait_for_function("document.querySelectorAll('#flight-layer .ghost').length === 0")
+    assert_fits(page, "the lesson, recovered", artifacts, "lesson-4-recovered.png")
+    step.locator(".sc-do").click()
+    expect(page.locator("#scenario-run")).to_have_attribute("data-phase", "finished", timeout=30000)
+    expect(card).to_have_attribute("data-status", "Ready", timeout=15000)
+    expect(page.locator("#scenario-run .sc-finished")).to_be_in_viewport()
+    assert_fits(page, "the lesson, finished", artifacts, "lesson-5-finished.png")
