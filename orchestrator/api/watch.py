@@ -86,7 +86,7 @@ async def _stream(req: ApiRequest, labels, fields, timeout: float) -> AsyncItera
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     last_bookmark = loop.time()
-    waiter = notify.AsyncWaiter(cluster.pk)
+    waiter = notify.AsyncWaiter(cluster.pk, kinds=(req.resource.store_kind,))
     tail = tail_for(cluster.pk)
     try:
         while loop.time() < deadline:

@@ -90,16 +90,18 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
             await self.send(text_data=shot.text)
 
     async def pump(self) -> None:
-        waiter = notify.AsyncWaiter(self.cluster.pk)
+        waiter = notify.AsyncWaiter(self.cluster.pk, kinds=presenters.KINDS_SHOWN)
         tail = tail_for(self.cluster.pk)
         try:
             while True:
                 await waiter.wait(IDLE_CHECK)
                 try:
-                    await self.send_delta(tail)
+                    sent = await self.send_delta(tail)
                 except Gone:
                     await self.send_snapshot()
-                await asyncio.sleep(FRAME_INTERVAL)
+                    sent = True
+                if sent:
+                    await asyncio.sleep(FRAME_INTERVAL)  # frames at most this often; a change meanwhile waits
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -108,13 +110,14 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
         finally:
             waiter.close()
 
-    async def send_delta(self, tail) -> None:
+    async def send_delta(self, tail) -> bool:
+        """Send what changed since the last frame, if anything; return whether a frame went."""
         async with self.lock:
             entries = await tail.after(self.cluster, self.revision)
             state = await database_sync_to_async(shared_state, thread_sensitive=False)(self.cluster)
             if state is None:
                 await self.close(code=4404)
-                return
+                return False
             frame = {"type": "delta", "from": self.revision, "to": entries[-1].revision if entries else self.revision,
                      "changes": coalesce(entries)}
             if state != self.playground:
@@ -123,3 +126,5 @@ class ClusterConsumer(AsyncJsonWebsocketConsumer):
             if entries or "cluster" in frame:
                 self.revision = frame["to"]
                 await self.send_json(frame)
+                return True
+            return False

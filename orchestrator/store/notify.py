@@ -24,7 +24,7 @@ _latest: dict[int, int] = {}
 _latest_of_kind: dict[tuple[int, str], int] = {}  # the newest revision known to have written each kind
 _latest_unsorted: dict[int, int] = {}  # the newest revision whose kinds were not said
 _generation = 0  # moves on every committed revision of any cluster
-_async_waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+_async_waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event, frozenset | None]]] = {}
 GROUP = "store.revisions"
 _listener: threading.Thread | None = None
 _subscriptions: "set[Subscription]" = set()
@@ -104,7 +104,9 @@ def revision_committed(cluster_id: int, revision: int, *, kinds=None, relay: boo
         subscriptions = list(_subscriptions)
     for subscription in subscriptions:
         subscription.offer(cluster_id, kinds)
-    for loop, event in waiters:
+    for loop, event, wanted in waiters:
+        if kinds is not None and wanted is not None and not (kinds & wanted):
+            continue  # e.g. a page that shows no Leases is not woken by the heartbeats
         try:
             loop.call_soon_threadsafe(event.set)
         except RuntimeError:  # the loop has closed; its waiter is gone
@@ -159,12 +161,13 @@ def wake_all() -> None:
 
 
 class AsyncWaiter:
-    """An asyncio handle that is set whenever the cluster's revision moves."""
+    """An asyncio handle that is set whenever the cluster's revision moves (by a commit of one
+    of `kinds`, when given)."""
 
-    def __init__(self, cluster_id: int):
+    def __init__(self, cluster_id: int, kinds=None):
         self.cluster_id = cluster_id
         self.event = asyncio.Event()
-        self._key = (asyncio.get_running_loop(), self.event)
+        self._key = (asyncio.get_running_loop(), self.event, frozenset(kinds) if kinds is not None else None)
         with _condition:
             _async_waiters.setdefault(cluster_id, set()).add(self._key)
 

@@ -49,3 +49,25 @@ def test_a_closed_subscription_hears_nothing():
     sub.close()
     notify.revision_committed(9004, 3, kinds={"Pod"})
     assert sub.take() == {}
+
+
+def test_an_async_waiter_of_some_kinds_is_woken_by_their_commits_only():
+    import asyncio
+
+    async def scenario() -> list[bool]:
+        page = notify.AsyncWaiter(9102, kinds=("Pod", "Node"))
+        anything = notify.AsyncWaiter(9102)
+        seen = []
+        try:
+            for revision, kinds in enumerate((["Lease"], ["Lease", "Pod"], None), start=1):
+                notify.revision_committed(9102, revision, kinds=kinds, relay=False)
+                await asyncio.sleep(0)  # let the loop run the wake-ups it was handed
+                seen.append((page.event.is_set(), anything.event.is_set()))
+                page.event.clear()
+                anything.event.clear()
+        finally:
+            page.close()
+            anything.close()
+        return seen
+
+    assert asyncio.run(scenario()) == [(False, True), (True, True), (True, True)]
