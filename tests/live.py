@@ -50,7 +50,8 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        env.update(PLAYGROUND_VAR_DIR=str(self.var_dir), LOG_LEVEL="WARNING", **self.env)
+        # One server holds every cluster the whole suite makes (hundreds), unlike a classroom's.
+        env.update(PLAYGROUND_VAR_DIR=str(self.var_dir), LOG_LEVEL="WARNING", PLAYGROUND_MAX_CLUSTERS="2000", **self.env)
         self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "playground", "--port", str(self.port)],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
