@@ -17,7 +17,7 @@ from orchestrator.models.cluster import COMPONENTS
 # Without these the API is gone: nothing can be read or changed.
 API_COMPONENTS = ("etcd", "kube-apiserver")
 COUNTED = {"ready": "running", "running": "running", "pending": "pending", "creating": "pending",
-           "crash": "failing", "imgerr": "failing", "failed": "failing",
+           "crash": "failing", "imgerr": "failing", "failed": "failing", "evicted": "failing",
            "terminating": "terminating", "succeeded": "succeeded"}
 VERDICT_PROBLEMS = 3  # problems named in the verdict's text; the rest are counted
 
@@ -32,7 +32,9 @@ def pod_state(*, phase: str, node: str, deleting: bool, ready: bool, status: str
         return "imgerr"
     if phase == "Succeeded" or status == "Completed":
         return "succeeded"
-    if phase == "Failed" or status == "Error" or status.startswith("Init:Error") or status == "Evicted":
+    if status == "Evicted":
+        return "evicted"
+    if phase == "Failed" or status == "Error" or status.startswith("Init:Error"):
         return "failed"
     if phase == "Running":
         return "ready" if ready else "running"

@@ -132,3 +132,14 @@ def test_the_teacher_page_links_every_cluster(client, cluster):
     html = client.get("/teacher/").content.decode()
     assert 'href="/clusters/demo/playground/"' in html
     assert 'id="overview-data"' in html
+
+
+@pytest.mark.parametrize("phase, status, state", [
+    ("Failed", "Evicted", "evicted"), ("Failed", "Error", "failed"), ("Succeeded", "Completed", "succeeded"),
+    ("Running", "CrashLoopBackOff", "crash"), ("Pending", "ImagePullBackOff", "imgerr"),
+])
+def test_pod_states_are_the_cluster_pages_states(phase, status, state):
+    from orchestrator.live.overview import COUNTED, pod_state
+
+    assert pod_state(phase=phase, node="worker-1", deleting=False, ready=False, status=status) == state
+    assert COUNTED[state] == ("succeeded" if state == "succeeded" else "failing")
