@@ -24,6 +24,7 @@ from .registry import default_plugins
 
 BATCH = 200  # pods per pass
 RETRY_MIN, RETRY_MAX = 1.0, 60.0  # back-off (simulated seconds) for unschedulable pods
+TERMINAL = ("Succeeded", "Failed")  # phases whose pods no longer hold node resources
 
 
 class NodeSnapshot:
@@ -95,9 +96,6 @@ class NodeSnapshot:
                 self.place(uid, obj, node)
         if nodes_changed:
             self._sort()
-
-
-TERMINAL = ("Succeeded", "Failed")
 
 
 RECORDED_NODES = 30  # nodes kept in a pod's scheduling record: the chosen, the best, then the rejected
