@@ -20,7 +20,9 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
 
 
-@pytest.fixture(scope="session")
+# Per module: while Playwright's sync API runs, its event loop counts as running in the main thread,
+# and the tests after the browser's (pytest-asyncio, asyncio.run) could not start one of their own.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
         instance = p.chromium.launch(
