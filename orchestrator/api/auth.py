@@ -316,12 +316,12 @@ def quick_refusal(request):
         return error
     if token is not None and not is_learner_token(token):
         return NEEDS_DATABASE  # a teacher's token: checked against the user table
-    anonymous_ok = anonymous_allowed(request)
-    if anonymous_ok:
+    if anonymous_allowed(request):
         return None
     if token is None and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return NEEDS_DATABASE  # perhaps a teacher's session
-    identity = learner_identity(token) if token else (learner_identity(_cookie_learner(request)) if _cookie_learner(request) else ANONYMOUS)
+    learner = token or _cookie_learner(request)
+    identity = learner_identity(learner) if learner else ANONYMOUS
     if identity.kind == "anonymous" or action.reads or action.api == "control" and action.verb == "create":
         return decide(identity, action, anonymous_ok=False)
     return NEEDS_DATABASE  # a learner's change: whose cluster is it?

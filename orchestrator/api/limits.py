@@ -225,25 +225,30 @@ class RequestLimitsMiddleware:
         wait = self.limiter.take(address)
         return None if wait is None else _response(too_many(wait))
 
-    def __call__(self, request):
-        if self.is_async:
-            return self.__acall__(request)
+    def _admit(self, request):
+        """The 429 for a client past its rate or its share of the workers, else None (it is then in flight)."""
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
         if not self._enter(self._limited(request), request):
             return _response(too_many(1))
+        return None
+
+    def __call__(self, request):
+        if self.is_async:
+            return self.__acall__(request)
+        refusal = self._admit(request)
+        if refusal is not None:
+            return refusal
         try:
             return self.get_response(request)
         finally:
             self._leave(request)
 
     async def __acall__(self, request):
-        refusal = self._refusal(request)
+        refusal = self._admit(request)
         if refusal is not None:
             return refusal
-        if not self._enter(self._limited(request), request):
-            return _response(too_many(1))
         try:
             seconds = float(setting("PLAYGROUND_REQUEST_TIMEOUT"))
             if seconds <= 0 or long_running(request):

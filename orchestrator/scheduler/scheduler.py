@@ -178,9 +178,8 @@ class Scheduler(Component):
             batch.lock()
             # The pods as they are now, under the lock, in one read.
             fresh = {str(p.uid): p for p in Pod.objects.filter(cluster=cluster, uid__in=[row.uid for row, _, _ in decisions])}
-            placed = [(row, result) for row, _, result in decisions if result.node_name]
-            current = [(fresh.get(str(row.uid)), result.node_name) for row, result in placed]
-            bound = batch.bind_all([(now_row, node) for now_row, node in current if now_row is not None])
+            bound = batch.bind_all([(fresh[str(row.uid)], result.node_name) for row, _, result in decisions
+                                    if result.node_name and str(row.uid) in fresh])
             bound_by_uid = {obj["metadata"]["uid"]: obj for obj in bound if obj is not None}
             for row, pod, result in decisions:
                 uid = str(row.uid)

@@ -73,7 +73,7 @@ def admit_create(batch, info, obj: dict) -> None:
     check_replicas(info, obj)
     if info.kind in UNCOUNTED:
         return
-    counts = batch.__dict__.setdefault("_quota_counts", {})
+    counts = batch.quota_counts
     used = counts.get(info.kind)
     if used is None:
         used = info.model.objects.filter(cluster=batch.cluster).count()

@@ -171,6 +171,7 @@ class Batch:
         self._new_events: list[Event] = []  # inserted together when the batch ends (nobody reads them before)
         self._namespaces_seen: set[str] = set()  # namespaces known to exist in this batch (Events)
         self._namespaces_open: set[str] = set()  # namespaces known to take new objects in this batch
+        self.quota_counts: dict[str, int] = {}  # objects per kind in the cluster, once a create counted them (quotas.py)
 
     # -- transaction ---------------------------------------------------------------
     def __enter__(self) -> "Batch":
@@ -479,14 +480,11 @@ class Batch:
             params.append((row.spec, row.status, row.node_name, row.phase, row.resource_version, row.pk))
             bound.append(obj)
         if params:
-            model, connection = info.model, transaction.get_connection()
-            columns = ("spec", "status", "node_name", "phase", "resource_version")
-            fields = [model._meta.get_field(name) for name in columns]
+            connection = transaction.get_connection()
+            sql, fields = _update_statement(info.model, ("spec", "status", "node_name", "phase", "resource_version"))
             rows = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, values)] + [values[-1]] for values in params]
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {model._meta.db_table} SET {', '.join(f'{f.column} = %s' for f in fields)} WHERE id = %s", rows
-                )
+                cursor.executemany(sql, rows)
         return bound
 
     def _bind_row(self, row, node_name: str) -> None:
@@ -741,7 +739,8 @@ class Batch:
 
 
 @functools.lru_cache(maxsize=None)
-def _update_statement(model, columns: tuple, vendor: str) -> tuple[str, list]:
+def _update_statement(model, columns: tuple) -> tuple[str, list]:
+    """`UPDATE <table> SET <columns> WHERE id = ...` and the fields that prepare its values."""
     fields = [model._meta.get_field(name) for name in columns]
     return f"UPDATE {model._meta.db_table} SET {', '.join(f'{f.column} = %s' for f in fields)} WHERE id = %s", fields
 
@@ -750,7 +749,7 @@ def _update_columns(row, columns: tuple) -> None:
     """Write some columns of a stored row: one prepared UPDATE (what Model.save(update_fields=...)
     does, without its per-call work, which a kubelet's status writes pay thousands of times)."""
     connection = transaction.get_connection()
-    sql, fields = _update_statement(type(row), columns, connection.vendor)
+    sql, fields = _update_statement(type(row), columns)
     params = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, row.pk])
